@@ -1,0 +1,77 @@
+"""The record of a run: one row per step, row 0 being the start."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class History:
+    """Growable arrays of θ, full-batch gradient, train loss and test loss per step."""
+
+    def __init__(self, n_params: int):
+        self._n = 0
+        self._params = np.empty((64, n_params))
+        self._grad = np.empty((64, n_params))
+        self._train = np.empty(64)
+        self._test = np.empty(64)
+        self.events: list[tuple[int, str]] = []  # (step, what changed there)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, params, grad, train_loss, test_loss) -> None:
+        """Add rows (arrays with one row per step)."""
+        m = len(params)
+        if self._n + m > len(self._train):
+            size = max(2 * len(self._train), self._n + m)
+            for name in ("_params", "_grad", "_train", "_test"):
+                old = getattr(self, name)
+                new = np.empty((size, *old.shape[1:]))
+                new[: self._n] = old[: self._n]
+                setattr(self, name, new)
+        s = slice(self._n, self._n + m)
+        self._params[s], self._grad[s] = params, grad
+        self._train[s], self._test[s] = train_loss, test_loss
+        self._n += m
+
+    @property
+    def params(self) -> np.ndarray:
+        return self._params[: self._n]
+
+    @property
+    def grad(self) -> np.ndarray:
+        return self._grad[: self._n]
+
+    @property
+    def train_loss(self) -> np.ndarray:
+        return self._train[: self._n]
+
+    @property
+    def test_loss(self) -> np.ndarray:
+        return self._test[: self._n]
+
+    @property
+    def steps(self) -> np.ndarray:
+        return np.arange(self._n)
+
+    def plateau(self, window: int, tolerance: float) -> int | None:
+        """First step t at which the best train loss of the last `window` steps is no better,
+        by more than `tolerance` (relative), than the best before them; None if none."""
+        loss = self.train_loss
+        if len(loss) <= window:
+            return None
+        best = np.minimum.accumulate(loss)
+        before, now = best[:-window], best[window:]
+        done = before - now <= tolerance * np.abs(before)
+        return int(np.argmax(done)) + window if done.any() else None
+
+    def as_columns(self, names: list[str]) -> dict[str, np.ndarray]:
+        """Columns for a table or CSV export: step, each θ, each gradient, both losses."""
+        cols = {"step": self.steps}
+        for i, name in enumerate(names):
+            cols[name] = self.params[:, i]
+        for i, name in enumerate(names):
+            cols[f"grad_{name}"] = self.grad[:, i]
+        cols["train_loss"] = self.train_loss
+        cols["test_loss"] = self.test_loss
+        return cols

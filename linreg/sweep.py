@@ -1,0 +1,97 @@
+"""Many runs at once: the same data, start and optimizer at R learning rates, batched.
+
+All R parameter vectors live in one (R, P) tensor and one forward pass gives every loss and
+gradient. The update is still torch.optim's. Every optimizer here (without weight decay)
+moves θ by lr·u, where u depends only on the gradients seen so far (SGD: g; momentum: its
+buffer; Adam: m̂/(√v̂ + ε); RMSprop and Adagrad alike). So one optimizer at lr = 1 walks a
+"direction" tensor D fed each run's own gradient, and run r sits at θ = start + lr_r·D.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from linreg import losses
+from linreg.data import Dataset
+from linreg.trainer import DTYPES, EXPLODE, WINDOW, TrainSpec, batch_loader, epochs, make_optimizer
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Per learning rate: final θ and loss, and the step of divergence / convergence (-1: none)."""
+
+    learning_rates: np.ndarray
+    loss: np.ndarray          # (steps + 1, R) train loss, NaN after divergence
+    params: np.ndarray        # (R, P) θ at the end, NaN for runs that diverged
+    diverged_at: np.ndarray   # (R,)
+    converged_at: np.ndarray  # (R,)
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        return self.loss[-1]
+
+
+def lr_sweep(data: Dataset, spec: TrainSpec, learning_rates, steps: int, start,
+             tolerance: float = 1e-6,
+             progress: Callable[[float], None] | None = None) -> SweepResult:
+    """Train one run per learning rate for `steps` steps, all at once."""
+    rates = np.asarray(learning_rates, dtype=np.float64)
+    dtype = DTYPES[spec.dtype]
+    x = torch.tensor(data.x_train, dtype=dtype)
+    y = torch.tensor(data.y_train, dtype=dtype)
+    k, d = y.shape[1], x.shape[1]
+    theta = torch.tensor(np.tile(np.asarray(start, dtype=np.float64), (len(rates), 1)), dtype=dtype)
+    direction = torch.zeros_like(theta)
+    opt = make_optimizer(replace(spec, learning_rate=1.0), [direction])
+    grad = direction.grad = torch.zeros_like(theta)
+    scale = torch.tensor(rates, dtype=dtype)[:, None]
+    origin = theta.clone()
+    loader = batch_loader(x, y, spec)
+    batches = None if loader is None else epochs(loader)
+    loss = np.empty((steps + 1, len(rates)))
+    for t in range(steps + 1):
+        xb, yb = (x, y) if batches is None or t == steps else next(batches)
+        with torch.no_grad():
+            pred = torch.einsum("nd,rkd->rnk", xb, theta[:, : k * d].reshape(-1, k, d))
+            if spec.bias:
+                pred = pred + theta[:, None, k * d:]
+            if batches is None or t == steps:
+                full = pred
+            else:
+                full = torch.einsum("nd,rkd->rnk", x, theta[:, : k * d].reshape(-1, k, d))
+                full = full + theta[:, None, k * d:] if spec.bias else full
+            loss[t] = losses.value(spec.loss, full, y.expand_as(full), spec.huber_delta,
+                                   reduction="none").mean(dim=(1, 2)).double().numpy()
+            if t == steps:
+                break
+            g = losses.psi(spec.loss, pred - yb, spec.huber_delta) / yb.numel()
+            gw = torch.einsum("rnk,nd->rkd", g, xb).reshape(len(rates), -1)
+            grad.copy_(torch.cat([gw, g.sum(1)], 1) if spec.bias else gw)
+        opt.step()
+        with torch.no_grad():
+            torch.addcmul(origin, scale, direction, out=theta)
+        if progress and t % 50 == 0:
+            progress(t / steps)
+    limit = EXPLODE * max(loss[0].max(), float(np.mean(data.y_train**2)), 1e-8)
+    bad = ~np.isfinite(loss) | (loss > limit)
+    diverged = np.where(bad.any(0), bad.argmax(0), -1)
+    for r in np.flatnonzero(diverged >= 0):
+        loss[diverged[r]:, r] = np.nan
+    final = theta.double().numpy().copy()
+    final[diverged >= 0] = np.nan
+    return SweepResult(rates, loss, final, diverged, _converged(loss, tolerance))
+
+
+def _converged(loss: np.ndarray, tolerance: float) -> np.ndarray:
+    """First step of each column at which the loss stopped improving (see History.plateau)."""
+    if len(loss) <= WINDOW:
+        return np.full(loss.shape[1], -1)
+    best = np.fmin.accumulate(np.nan_to_num(loss, nan=np.inf), axis=0)
+    before, now = best[:-WINDOW], best[WINDOW:]
+    with np.errstate(invalid="ignore"):
+        done = before - now <= tolerance * np.abs(before)
+    return np.where(done.any(0), done.argmax(0) + WINDOW, -1)

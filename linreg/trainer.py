@@ -1,0 +1,346 @@
+"""The stepper: `nn.Linear` trained by a `torch.optim` optimizer, one recorded step at a time.
+
+A *step* is one optimizer step on one batch. The history row t holds the state after t steps
+(row 0 is the start): the flat parameters θ = [weight.ravel(), bias], the full-batch
+gradient of the train loss at θ, and the train and test losses at θ.
+
+Gradients come one of two ways, chosen by `TrainSpec.gradient`:
+
+* "autograd": `loss(model(x), y).backward()`, as the seeds do.
+* "closed-form" (default): for a linear model the gradient is ∂L/∂W = Ψᵀ X / N and
+  ∂L/∂b = Σ Ψ / N with Ψ = `losses.psi(residual)`. It is the same number (the tests check it
+  against autograd at every step) at a tenth of the cost, which is what lets a lecture run
+  thousands of steps live. Either way, torch.optim makes the update.
+
+Losses and full-batch gradients for the history are computed after each chunk of steps, for
+all its rows at once, so recording every step costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+import torch
+from torch.utils.data import (
+    BatchSampler,
+    DataLoader,
+    RandomSampler,
+    SequentialSampler,
+    TensorDataset,
+)
+
+from linreg import losses
+from linreg.data import Dataset
+from linreg.history import History
+from linreg.settings import DEFAULTS, Config
+
+CHUNK = 512          # steps between bookkeeping passes
+WINDOW = 50          # steps over which "no more improvement" is judged
+EXPLODE = 1e4        # a loss this many times the starting scale counts as diverged
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """What to train with; names and defaults are those of the settings table."""
+
+    loss: str = DEFAULTS.loss
+    huber_delta: float = DEFAULTS.huber_delta
+    optimizer: str = DEFAULTS.optimizer
+    learning_rate: float = DEFAULTS.learning_rate
+    momentum: float = DEFAULTS.momentum
+    beta1: float = DEFAULTS.beta1
+    beta2: float = DEFAULTS.beta2
+    alpha: float = DEFAULTS.alpha
+    batch_size: int = DEFAULTS.batch_size   # 0 = full batch
+    shuffle: bool = DEFAULTS.shuffle
+    dtype: str = DEFAULTS.dtype
+    seed: int = DEFAULTS.seed
+    bias: bool = True
+    gradient: str = "closed-form"
+
+    @classmethod
+    def from_config(cls, config: Config, **overrides) -> TrainSpec:
+        """The training part of a page's settings."""
+        names = {f.name for f in fields(cls)} & {f.name for f in fields(config)}
+        return cls(**{n: getattr(config, n) for n in names}, **overrides)
+
+
+def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
+    """The torch.optim optimizer for `spec`, torch's defaults for all it does not set."""
+    # foreach=False: the plain per-tensor loop is quicker for two tiny tensors; same numbers.
+    lr, name, plain = spec.learning_rate, spec.optimizer, {"foreach": False}
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, **plain)
+    if name in ("momentum", "nesterov"):
+        return torch.optim.SGD(params, lr=lr, momentum=spec.momentum,
+                               nesterov=name == "nesterov", **plain)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(spec.beta1, spec.beta2), **plain)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=spec.alpha, **plain)
+    if name == "adagrad":
+        return torch.optim.Adagrad(params, lr=lr, **plain)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def _hyper(spec: TrainSpec) -> dict:
+    """The param_group entries that can change without losing the optimizer's state."""
+    if spec.optimizer in ("momentum", "nesterov"):
+        return {"lr": spec.learning_rate, "momentum": spec.momentum}
+    if spec.optimizer == "adam":
+        return {"lr": spec.learning_rate, "betas": (spec.beta1, spec.beta2)}
+    if spec.optimizer == "rmsprop":
+        return {"lr": spec.learning_rate, "alpha": spec.alpha}
+    return {"lr": spec.learning_rate}
+
+
+def initial_params(n_features: int, n_targets: int, seed: int, bias: bool = True) -> np.ndarray:
+    """nn.Linear's own random start, as after `torch.manual_seed(seed)`, without touching
+    the global generator (many users share one server)."""
+    g = torch.Generator().manual_seed(seed)
+    weight = torch.empty(n_targets, n_features)
+    torch.nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=g)
+    parts = [weight.ravel()]
+    if bias:
+        bound = 1 / math.sqrt(n_features)
+        parts.append(torch.empty(n_targets).uniform_(-bound, bound, generator=g))
+    return torch.cat(parts).double().numpy()
+
+
+def batch_loader(x: torch.Tensor, y: torch.Tensor, spec: TrainSpec) -> DataLoader | None:
+    """Batches from a DataLoader over a TensorDataset, seeded; None for full batch."""
+    n, size = len(x), spec.batch_size
+    if size <= 0 or size >= n:
+        return None
+    dataset = TensorDataset(x, y)
+    generator = torch.Generator().manual_seed(spec.seed)
+    sampler = (RandomSampler(dataset, generator=generator) if spec.shuffle
+               else SequentialSampler(dataset))
+    # The same batches as DataLoader(dataset, batch_size, shuffle, generator=generator), but
+    # the BatchSampler hands whole index lists to the TensorDataset: no per-row collation.
+    return DataLoader(dataset, sampler=BatchSampler(sampler, size, drop_last=False),
+                      batch_size=None)
+
+
+def epochs(loader: DataLoader):
+    """Batches forever, a new shuffle each epoch."""
+    while True:
+        yield from loader
+
+
+class Stepper:
+    """Advance, reconfigure and reset a run; every step is recorded in `history`."""
+
+    def __init__(self, data: Dataset, spec: TrainSpec = TrainSpec(), start=None):
+        self.data = data
+        self.start = start
+        self.reset(spec)
+
+    # ---- set-up ---------------------------------------------------------------------
+    def reset(self, spec: TrainSpec | None = None) -> None:
+        """Back to the start (optionally with new settings); the history is cleared."""
+        self.spec = spec or self.spec
+        d, k = self.data.n_features, self.data.n_targets
+        start = self.start
+        if start is None:
+            start = initial_params(d, k, self.spec.seed, self.spec.bias)
+        self._build(np.asarray(start, dtype=np.float64))
+        self.history = History(self.flat.numel())
+        self.diverged_at = self.converged_at = None
+        self.message = ""
+        self._record(self.flat.detach().double().numpy()[None].copy())
+
+    def _build(self, theta: np.ndarray) -> None:
+        spec, d, k = self.spec, self.data.n_features, self.data.n_targets
+        dtype = DTYPES[spec.dtype]
+        self.flat = torch.tensor(theta, dtype=dtype)
+        if self.flat.numel() != k * d + (k if spec.bias else 0):
+            raise ValueError("start has the wrong number of parameters")
+        self.model = torch.nn.Linear(d, k, bias=spec.bias, dtype=dtype)
+        # The parameters are views into one flat tensor, so a step is recorded with one copy.
+        self.model.weight = torch.nn.Parameter(self.flat[: k * d].view(k, d))
+        self.model.bias = torch.nn.Parameter(self.flat[k * d:]) if spec.bias else None
+        self._use_gradient(spec.gradient)
+        self.optimizer = make_optimizer(spec, self.model.parameters())
+        self.x_train = torch.tensor(self.data.x_train, dtype=dtype)
+        self.y_train = torch.tensor(self.data.y_train, dtype=dtype)
+        self.x_test = torch.tensor(self.data.x_test, dtype=dtype)
+        self.y_test = torch.tensor(self.data.y_test, dtype=dtype)
+        self._batches = batch_loader(self.x_train, self.y_train, spec)
+        self._iter = None
+
+    def _use_gradient(self, gradient: str) -> None:
+        """Autograd needs leaves that require grad; the closed form writes .grad itself."""
+        for p in self.model.parameters():
+            p.requires_grad_(gradient == "autograd")
+            p.grad = None if gradient == "autograd" else torch.zeros_like(p)
+
+    def configure(self, spec: TrainSpec) -> str:
+        """Change training settings mid-run, continuing from the current parameters."""
+        old, theta = self.spec, self.params
+        if spec == old:
+            return ""
+        changed = [f.name for f in fields(spec) if getattr(spec, f.name) != getattr(old, f.name)]
+        self.spec = spec
+        if changed == ["learning_rate"] or (
+            spec.optimizer == old.optimizer and set(changed) <= {"learning_rate", "momentum",
+                                                                 "beta1", "beta2", "alpha"}
+        ):
+            self.optimizer.param_groups[0].update(_hyper(spec))  # keeps momentum buffers
+        elif set(changed) <= {"loss", "huber_delta", "gradient"}:
+            self._use_gradient(spec.gradient)  # same optimizer and state; a new gradient formula
+        else:
+            self._build(theta)
+        self.diverged_at = self.converged_at = None
+        self.message = ""
+        note = ", ".join(changed)
+        self.history.events.append((self.steps, note))
+        return note
+
+    # ---- reading --------------------------------------------------------------------
+    @property
+    def params(self) -> np.ndarray:
+        """Current θ as float64: [weight.ravel(), bias]."""
+        return self.history.params[-1].copy()
+
+    @property
+    def steps(self) -> int:
+        return len(self.history) - 1
+
+    @property
+    def status(self) -> str:
+        if self.diverged_at is not None:
+            return "diverged"
+        if self.converged_at is not None:
+            return "converged"
+        return "running" if self.steps else "ready"
+
+    # ---- stepping -------------------------------------------------------------------
+    def step(self, k: int = 1, stop_at_convergence: bool = False,
+             tolerance: float = DEFAULTS.tolerance) -> int:
+        """Take up to k optimizer steps; returns how many were taken and kept."""
+        if self.diverged_at is not None:
+            return 0
+        taken = 0
+        while taken < k:
+            chunk = min(k - taken, CHUNK if not stop_at_convergence else WINDOW)
+            rows = self._run(chunk)
+            kept = self._bookkeep(rows, stop_at_convergence, tolerance)
+            taken += kept
+            if kept < chunk or self.diverged_at is not None:
+                break
+            if stop_at_convergence and self.converged_at is not None:
+                break
+        return taken
+
+    def _run(self, k: int) -> np.ndarray:
+        """k raw optimizer steps; returns the k new θ rows."""
+        spec, model, opt = self.spec, self.model, self.optimizer
+        rows = torch.empty(k, self.flat.numel(), dtype=self.flat.dtype)
+        if self._batches is not None and self._iter is None:
+            self._iter = epochs(self._batches)
+        weight, bias, closed = model.weight, model.bias, spec.gradient == "closed-form"
+        # torch wraps every Optimizer.step in a profiler label and a hook dispatcher (no hooks
+        # are registered here); calling the wrapped step skips that ~40 µs, same update.
+        update = getattr(type(opt).step, "__wrapped__", None)
+        for i in range(k):
+            xb, yb = (self.x_train, self.y_train) if self._iter is None else next(self._iter)
+            if closed:
+                r = torch.addmm(bias, xb, weight.T) if bias is not None else xb @ weight.T
+                g = losses.psi(spec.loss, r.sub_(yb), spec.huber_delta).div_(yb.numel())
+                torch.mm(g.T, xb, out=weight.grad)
+                if bias is not None:
+                    torch.sum(g, 0, out=bias.grad)
+            else:
+                opt.zero_grad()
+                losses.value(spec.loss, model(xb), yb, spec.huber_delta).backward()
+            update(opt) if update else opt.step()
+            rows[i] = self.flat
+        return rows.double().numpy()
+
+    def _bookkeep(self, rows: np.ndarray, stop: bool, tolerance: float) -> int:
+        """Record the rows; truncate at divergence; note convergence. Returns rows kept."""
+        train, grad = self.evaluate(rows, "train", with_grad=True)
+        bad = ~np.isfinite(train) | ~np.isfinite(rows).all(1) | (train > self._limit())
+        n_good = int(np.argmax(bad)) if bad.any() else len(rows)
+        test = self.evaluate(rows[:n_good], "test")[0]
+        self.history.append(rows[:n_good], grad[:n_good], train[:n_good], test)
+        if n_good < len(rows):
+            self.diverged_at = self.steps + 1
+            bad_loss = train[n_good]
+            what = (f"jumped to {bad_loss:.3g}" if np.isfinite(bad_loss)
+                    else "became infinite or NaN")
+            self.message = (f"Diverged at step {self.diverged_at}: the train loss {what} "
+                            f"(it was {self.history.train_loss[-1]:.3g}). The learning rate "
+                            f"{self.spec.learning_rate:g} is too large here: lower it to go on "
+                            "from the last good step, or press Reset.")
+            with torch.no_grad():  # back to the last good parameters
+                self.flat.copy_(torch.from_numpy(self.history.params[-1]))
+        elif stop:
+            self._check_convergence(tolerance)
+        return n_good
+
+    def _limit(self) -> float:
+        first = self.history.train_loss[0] if len(self.history) else math.inf
+        scale = max(first, float(np.mean(self.data.y_train**2)), 1e-8)
+        return EXPLODE * scale if math.isfinite(first) else math.inf
+
+    def _check_convergence(self, tolerance: float) -> None:
+        loss = self.history.train_loss
+        t = self.history.plateau(WINDOW, tolerance)
+        if t is not None:
+            self.converged_at = t
+            self.message = (f"Converged at step {t}: the train loss improved by less than "
+                            f"{tolerance:g} (relative) over the last {WINDOW} steps"
+                            f" and is now {loss[-1]:.6g}.")
+
+    # ---- evaluation -----------------------------------------------------------------
+    def evaluate(self, rows: np.ndarray, which: str = "train", with_grad: bool = False):
+        """Loss (and full-batch gradient) at each θ row, in the run's dtype, vectorised."""
+        x = self.x_train if which == "train" else self.x_test
+        y = self.y_train if which == "train" else self.y_test
+        spec = self.spec
+        T = len(rows)
+        if len(x) == 0 or T == 0:
+            return np.full(T, np.nan), np.zeros_like(rows)
+        theta = torch.from_numpy(rows).to(x.dtype)
+        k, d = y.shape[1], x.shape[1]
+        loss_out, grad_out = np.empty(T), np.empty_like(rows)
+        per = max(1, 2_000_000 // y.numel())
+        with torch.no_grad():
+            for s in range(0, T, per):
+                th = theta[s:s + per]
+                w = th[:, : k * d].reshape(-1, k, d)
+                pred = torch.einsum("nd,tkd->tnk", x, w)
+                if spec.bias:
+                    pred = pred + th[:, k * d:, None].transpose(1, 2)
+                r = pred - y
+                loss_out[s:s + per] = losses.value(
+                    spec.loss, pred, y.expand_as(pred), spec.huber_delta, reduction="none"
+                ).mean(dim=(1, 2)).double().numpy()
+                if with_grad:
+                    g = losses.psi(spec.loss, r, spec.huber_delta) / y.numel()
+                    gw = torch.einsum("tnk,nd->tkd", g, x).reshape(len(th), -1)
+                    parts = [gw, g.sum(1)] if spec.bias else [gw]
+                    grad_out[s:s + per] = torch.cat(parts, 1).double().numpy()
+        return loss_out, grad_out
+
+    def _record(self, rows: np.ndarray) -> None:
+        train, grad = self.evaluate(rows, "train", with_grad=True)
+        test = self.evaluate(rows, "test")[0]
+        self.history.append(rows, grad, train, test)
+
+
+def run(data: Dataset, spec: TrainSpec = TrainSpec(), steps: int = 100, start=None,
+        stop_at_convergence: bool = False) -> Stepper:
+    """Convenience: a Stepper after `steps` steps."""
+    stepper = Stepper(data, spec, start)
+    stepper.step(steps, stop_at_convergence)
+    return stepper
+
+
+__all__ = ["TrainSpec", "Stepper", "batch_loader", "epochs", "make_optimizer", "initial_params",
+           "run"]
