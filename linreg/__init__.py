@@ -6,37 +6,37 @@ The engine (torch and NumPy only; importing it never imports streamlit):
     stepper = Stepper(seed000(), TrainSpec(loss="mae", optimizer="sgd", learning_rate=0.01))
     stepper.step(500)
     stepper.params, stepper.history.train_loss[-1]
+
+Names are imported on first use, so `import linreg.ui.page` (the landing page) does not
+wait for torch to load.
 """
 
-from linreg.csvdata import Table, load_columns, read_csv
-from linreg.data import (
-    Dataset,
-    crop_yields,
-    seed000,
-    seed002,
-    split,
-    synthetic_line,
-    synthetic_linear,
-)
-from linreg.errors import DataError, LinregError, SettingsError
-from linreg.fastpath import params_at
-from linreg.landscape import (
-    critical_learning_rate,
-    gradient_at,
-    hessian_eigenvalues,
-    loss_at,
-    optimum,
-    param_names,
-)
-from linreg.settings import DEFAULTS, Config
-from linreg.surface import loss_grid, surface
-from linreg.sweep import lr_sweep
-from linreg.trainer import Stepper, TrainSpec, initial_params
+from importlib import import_module
 
-__all__ = [
-    "Config", "DEFAULTS", "Dataset", "DataError", "LinregError", "SettingsError", "Stepper",
-    "Table", "TrainSpec", "critical_learning_rate", "crop_yields", "gradient_at",
-    "hessian_eigenvalues", "initial_params", "load_columns", "loss_at", "loss_grid", "lr_sweep",
-    "optimum", "param_names", "params_at", "read_csv", "seed000", "seed002", "split", "surface",
-    "synthetic_line", "synthetic_linear",
-]
+_HOME = {
+    "Table": "csvdata", "load_columns": "csvdata", "read_csv": "csvdata",
+    "Dataset": "data", "crop_yields": "data", "seed000": "data", "seed002": "data",
+    "split": "data", "synthetic_line": "data", "synthetic_linear": "data",
+    "DataError": "errors", "LinregError": "errors", "SettingsError": "errors",
+    "params_at": "fastpath",
+    "critical_learning_rate": "landscape", "gradient_at": "landscape",
+    "hessian_eigenvalues": "landscape", "loss_at": "landscape", "optimum": "landscape",
+    "param_names": "landscape",
+    "DEFAULTS": "settings", "Config": "settings",
+    "loss_grid": "surface", "surface": "surface",
+    "lr_sweep": "sweep",
+    "Stepper": "trainer", "TrainSpec": "trainer", "initial_params": "trainer",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(import_module(f"linreg.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'linreg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -54,16 +54,17 @@ class History:
     def steps(self) -> np.ndarray:
         return np.arange(self._n)
 
-    def plateau(self, window: int, tolerance: float) -> int | None:
-        """First step t at which the best train loss of the last `window` steps is no better,
-        by more than `tolerance` (relative), than the best before them; None if none."""
-        loss = self.train_loss
+    def plateau(self, window: int, tolerance: float, since: int = 0) -> int | None:
+        """First step t > since + window at which the best train loss of the last `window`
+        steps is no better, by more than `tolerance` (relative), than the best before them
+        (counting from step `since`); None if there is none yet."""
+        loss = self.train_loss[since:]
         if len(loss) <= window:
             return None
         best = np.minimum.accumulate(loss)
         before, now = best[:-window], best[window:]
         done = before - now <= tolerance * np.abs(before)
-        return int(np.argmax(done)) + window if done.any() else None
+        return since + int(np.argmax(done)) + window if done.any() else None
 
     def as_columns(self, names: list[str]) -> dict[str, np.ndarray]:
         """Columns for a table or CSV export: step, each θ, each gradient, both losses."""

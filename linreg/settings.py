@@ -29,7 +29,7 @@ OPTIMIZER_LABELS = {
     "rmsprop": "RMSprop",
     "adagrad": "Adagrad",
 }
-DATA, START, TRAINING, RUN = "data", "start", "training", "run"
+DATA, START, TRAINING, RUN, VIEW = "data", "start", "training", "run", "view"
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Spec:
     choices: tuple = ()
     log: bool = False
     help: str = ""
+    step: float | None = None  # slider step; None for the widget's own
 
 
 def setting(default: Any, label: str, url: str, group: str, **spec: Any) -> Any:
@@ -56,50 +57,112 @@ class Config:
     """Every setting of the live page, validated on construction."""
 
     # --- data: the truth the points are drawn from ---
-    true_weight: float = setting(0.8, "True weight", "w", DATA, low=-5.0, high=5.0)
-    true_bias: float = setting(0.2, "True bias", "b", DATA, low=-5.0, high=5.0)
-    noise: float = setting(0.0, "Noise σ", "noise", DATA, low=0.0, high=3.0,
-                           help="Standard deviation of the Gaussian noise added to y.")
+    true_weight: float = setting(0.8, "True weight", "w", DATA, low=-5.0, high=5.0, step=0.05)
+    true_bias: float = setting(0.2, "True bias", "b", DATA, low=-5.0, high=5.0, step=0.05)
+    noise: float = setting(
+        0.0,
+        "Noise σ",
+        "noise",
+        DATA,
+        low=0.0,
+        high=3.0,
+        help="Standard deviation of the Gaussian noise added to y.",
+        step=0.01,
+    )
     n_points: int = setting(100, "Number of points", "n", DATA, low=2, high=5000)
-    x_min: float = setting(0.0, "x from", "x0", DATA, low=-10.0, high=10.0)
-    x_max: float = setting(2.0, "x to", "x1", DATA, low=-10.0, high=10.0)
-    outlier_fraction: float = setting(0.0, "Outlier fraction", "of", DATA, low=0.0, high=0.5,
-                                      help="Share of points pushed off the line.")
-    outlier_size: float = setting(3.0, "Outlier offset", "os", DATA, low=-20.0, high=20.0,
-                                  help="How far (in y) each outlier is pushed.")
-    train_fraction: float = setting(0.8, "Train fraction", "tf", DATA, low=0.1, high=0.95)
-    split: str = setting("ordered", "Split", "split", DATA, choices=("ordered", "shuffled"),
-                         help="Ordered: the last points are the test set (extrapolation).")
+    x_min: float = setting(0.0, "x from", "x0", DATA, low=-10.0, high=10.0, step=0.1)
+    x_max: float = setting(2.0, "x to", "x1", DATA, low=-10.0, high=10.0, step=0.1)
+    outlier_fraction: float = setting(
+        0.0,
+        "Outlier fraction",
+        "of",
+        DATA,
+        low=0.0,
+        high=0.5,
+        help="Share of points pushed off the line.",
+        step=0.01,
+    )
+    outlier_size: float = setting(
+        3.0,
+        "Outlier offset",
+        "os",
+        DATA,
+        low=-20.0,
+        high=20.0,
+        help="How far (in y) each outlier is pushed.",
+        step=0.1,
+    )
+    train_fraction: float = setting(
+        0.8, "Train fraction", "tf", DATA, low=0.1, high=0.95, step=0.05
+    )
+    split: str = setting(
+        "ordered",
+        "Split",
+        "split",
+        DATA,
+        choices=("ordered", "shuffled"),
+        help="Ordered: the last points are the test set (extrapolation).",
+    )
     seed: int = setting(42, "Seed", "seed", DATA, low=0, high=999_999)
     # --- training: changing these continues from the current parameters ---
     loss: str = setting("mae", "Loss", "loss", TRAINING, choices=LOSSES)
     huber_delta: float = setting(1.0, "Huber δ", "delta", TRAINING, low=0.01, high=10.0, log=True)
     optimizer: str = setting("sgd", "Optimizer", "opt", TRAINING, choices=OPTIMIZERS)
-    learning_rate: float = setting(0.01, "Learning rate", "lr", TRAINING, low=1e-5, high=10.0,
-                                   log=True)
-    momentum: float = setting(0.9, "Momentum μ", "mom", TRAINING, low=0.0, high=0.999)
-    beta1: float = setting(0.9, "Adam β₁", "b1", TRAINING, low=0.0, high=0.999)
-    beta2: float = setting(0.999, "Adam β₂", "b2", TRAINING, low=0.0, high=0.9999)
-    alpha: float = setting(0.99, "RMSprop α", "alpha", TRAINING, low=0.0, high=0.9999)
-    batch_size: int = setting(0, "Batch size", "bs", TRAINING, low=0, high=5000,
-                              help="0 = full batch, 1 = stochastic, else mini-batch.")
+    learning_rate: float = setting(
+        0.01, "Learning rate", "lr", TRAINING, low=1e-5, high=10.0, log=True
+    )
+    momentum: float = setting(0.9, "Momentum μ", "mom", TRAINING, low=0.0, high=0.999, step=0.01)
+    beta1: float = setting(0.9, "Adam β₁", "b1", TRAINING, low=0.0, high=0.999, step=0.01)
+    beta2: float = setting(0.999, "Adam β₂", "b2", TRAINING, low=0.0, high=0.9999, step=0.0001)
+    alpha: float = setting(0.99, "RMSprop α", "alpha", TRAINING, low=0.0, high=0.9999, step=0.0001)
+    batch_size: int = setting(
+        0,
+        "Batch size",
+        "bs",
+        TRAINING,
+        low=0,
+        high=5000,
+        help="0 = full batch, 1 = stochastic, else mini-batch.",
+    )
     shuffle: bool = setting(True, "Shuffle batches", "shuf", TRAINING)
-    dtype: str = setting("float32", "Precision", "dtype", TRAINING,
-                         choices=("float32", "float64"))
+    dtype: str = setting("float32", "Precision", "dtype", TRAINING, choices=("float32", "float64"))
     # --- start: changing these restarts the run ---
-    init: str = setting("given", "Start", "init", START, choices=("given", "random"),
-                        help="Given: from the start weight and bias. Random: nn.Linear's "
-                             "own initialisation, seeded.")
+    init: str = setting(
+        "given",
+        "Start",
+        "init",
+        START,
+        choices=("given", "random"),
+        help="Given: from the start weight and bias. Random: nn.Linear's "
+        "own initialisation, seeded.",
+    )
     # Seed 000 starts from an unseeded nn.Linear; this start reproduces its logged losses
     # (0.2716/0.6603 at epoch 100, 0.1717/0.3428 at 200, 0.0807/0.1586 at 300) to 1e-4.
-    init_weight: float = setting(-0.4936, "Start weight", "w0", START, low=-5.0, high=5.0)
-    init_bias: float = setting(0.3721, "Start bias", "b0", START, low=-5.0, high=5.0)
+    init_weight: float = setting(
+        -0.4936, "Start weight", "w0", START, low=-5.0, high=5.0, step=0.01
+    )
+    init_bias: float = setting(0.3721, "Start bias", "b0", START, low=-5.0, high=5.0, step=0.01)
     # --- run ---
-    tolerance: float = setting(1e-6, "Convergence tolerance", "tol", RUN, low=1e-12, high=1e-2,
-                               log=True)
+    tolerance: float = setting(
+        1e-6, "Convergence tolerance", "tol", RUN, low=1e-12, high=1e-2, log=True
+    )
     stop_at_convergence: bool = setting(True, "Stop at convergence", "stop", RUN)
     max_steps: int = setting(2000, "Max steps", "max", RUN, low=10, high=100_000)
     steps_per_click: int = setting(10, "Steps per click", "k", RUN, low=1, high=1000)
+    speed: int = setting(
+        4,
+        "Steps per update",
+        "speed",
+        RUN,
+        low=1,
+        high=500,
+        help="How many steps a live run takes between two redraws.",
+    )
+    # --- view: what the charts show ---
+    show_truth: bool = setting(True, "True line", "truth", VIEW)
+    show_residuals: bool = setting(False, "Residuals", "resid", VIEW)
+    show_field: bool = setting(False, "Gradient field", "field", VIEW)
+    log_loss: bool = setting(False, "Log-scale loss", "log", VIEW)
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -152,9 +215,7 @@ def coerce(name: str, value: Any) -> Any:
     if want is str:
         text = str(value).strip().lower()
         if text not in spec.choices:
-            raise SettingsError(
-                f"{label}: {_show(value)} is not one of {', '.join(spec.choices)}."
-            )
+            raise SettingsError(f"{label}: {_show(value)} is not one of {', '.join(spec.choices)}.")
         return text
     number = _number(label, value)
     if want is int:

@@ -290,7 +290,8 @@ class Stepper:
 
     def _check_convergence(self, tolerance: float) -> None:
         loss = self.history.train_loss
-        t = self.history.plateau(WINDOW, tolerance)
+        since = self.history.events[-1][0] if self.history.events else 0
+        t = self.history.plateau(WINDOW, tolerance, since)
         if t is not None:
             self.converged_at = t
             self.message = (f"Converged at step {t}: the train loss improved by less than "

@@ -1,0 +1,200 @@
+"""Contour of the loss over (weight, bias): path, current point, gradient and step arrows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linreg.figures.scale import log_scale
+from linreg.figures.style import CLASSIC, Style, figure, trace
+
+
+def arrow(
+    x0: float,
+    y0: float,
+    dx: float,
+    dy: float,
+    name: str,
+    color: str,
+    width: float,
+    dash: str = "solid",
+) -> dict:
+    """A straight arrow from (x0, y0), its head a marker turned along the line."""
+    return trace(
+        "scatter",
+        x=[x0, x0 + dx],
+        y=[y0, y0 + dy],
+        mode="lines+markers",
+        name=name,
+        line=dict(color=color, width=width, dash=dash),
+        marker=dict(symbol=["circle", "arrow"], size=[1, 16], color=color, angleref="previous"),
+        hoverinfo="name",
+    )
+
+
+def landmarks(start, truth, minimum, loss_label: str, style: Style) -> list[dict]:
+    """Markers for the start, the true (weight, bias) and the minimum of the chosen loss."""
+    s = style.marker_size + 6
+    out = [
+        trace(
+            "scatter",
+            x=[start[0]],
+            y=[start[1]],
+            mode="markers",
+            name="Start",
+            marker=dict(
+                symbol="square", size=s - 2, color="white", line=dict(color=style.current, width=2)
+            ),
+        )
+    ]
+    if truth is not None:
+        out.append(
+            trace(
+                "scatter",
+                x=[truth[0]],
+                y=[truth[1]],
+                mode="markers",
+                name="True (w, b)",
+                marker=dict(
+                    symbol="star", size=s + 2, color=style.truth, line=dict(color="white", width=1)
+                ),
+            )
+        )
+    out.append(
+        trace(
+            "scatter",
+            x=[minimum[0]],
+            y=[minimum[1]],
+            mode="markers",
+            name=f"Minimum of {loss_label}",
+            marker=dict(symbol="x", size=s, color=style.minimum, line=dict(color="white", width=1)),
+        )
+    )
+    return out
+
+
+def contour_figure(
+    weights,
+    biases,
+    loss,
+    path,
+    current,
+    grad,
+    taken=None,
+    taken_from=None,
+    field=None,
+    start=None,
+    truth=None,
+    minimum=None,
+    loss_label: str = "loss",
+    style: Style = CLASSIC,
+    height: int = 430,
+) -> dict:
+    """The loss seen from above, with what gradient descent is doing on it."""
+    weights, biases = np.asarray(weights), np.asarray(biases)
+    shown, tickvals, ticktext = log_scale(np.asarray(loss))
+    traces = [
+        trace(
+            "contour",
+            x=weights,
+            y=biases,
+            z=shown,
+            colorscale=style.colorscale,
+            ncontours=24,
+            contours=dict(coloring="heatmap", showlines=True),
+            line=dict(width=0.5),
+            colorbar=dict(
+                title=dict(text="loss", side="right"),
+                tickvals=tickvals,
+                ticktext=ticktext,
+                thickness=14,
+            ),
+            customdata=np.asarray(loss),
+            name=loss_label,
+            hovertemplate=(
+                "weight %{x:.3f}<br>bias %{y:.3f}<br>loss %{customdata:.4g}<extra></extra>"
+            ),
+        )
+    ]
+    if field is not None:
+        fw, fb, dw, db = field
+        nan = np.full_like(fw, np.nan)
+        traces.append(
+            trace(
+                "scatter",
+                x=np.column_stack([fw, fw + dw, nan]).ravel(),
+                y=np.column_stack([fb, fb + db, nan]).ravel(),
+                mode="lines+markers",
+                name="−gradient field",
+                line=dict(color="rgba(255,255,255,0.75)", width=1.2),
+                marker=dict(
+                    symbol=np.tile(["circle", "arrow", "circle"], len(fw)).tolist(),
+                    size=np.tile([0, 7, 0], len(fw)).tolist(),
+                    color="rgba(255,255,255,0.85)",
+                    angleref="previous",
+                ),
+                hoverinfo="skip",
+            )
+        )
+    path = np.asarray(path)
+    traces.append(
+        trace(
+            "scatter",
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines",
+            name="Path",
+            line=dict(color=style.path, width=style.line_width),
+        )
+    )
+    traces += landmarks(start if start is not None else path[0], truth, minimum, loss_label, style)
+    span = np.array([np.ptp(weights), np.ptp(biases)])
+    g = -np.asarray(grad, dtype=np.float64) / span
+    norm = float(np.linalg.norm(g))
+    if norm > 0 and np.isfinite(norm):
+        d = g / norm * 0.14 * span
+        traces.append(
+            arrow(
+                current[0],
+                current[1],
+                d[0],
+                d[1],
+                "−gradient (direction)",
+                style.gradient,
+                style.line_width,
+            )
+        )
+    if taken is not None and np.all(np.isfinite(taken)) and np.any(taken != 0):
+        x0, y0 = current if taken_from is None else taken_from
+        traces.append(
+            arrow(
+                x0,
+                y0,
+                taken[0],
+                taken[1],
+                "Step taken",
+                style.step,
+                style.line_width,
+                dash="dot",
+            )
+        )
+    traces.append(
+        trace(
+            "scatter",
+            x=[current[0]],
+            y=[current[1]],
+            mode="markers",
+            name="Now",
+            marker=dict(
+                size=style.marker_size + 7, color=style.current, line=dict(color="white", width=2)
+            ),
+        )
+    )
+    return figure(
+        traces,
+        style.layout(
+            height=height,
+            title=dict(text="Loss contour", x=0.5, y=0.98),
+                xaxis=dict(title=dict(text="weight"), range=[weights[0], weights[-1]]),
+            yaxis=dict(title=dict(text="bias"), range=[biases[0], biases[-1]]),
+        ),
+    )

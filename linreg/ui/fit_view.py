@@ -1,0 +1,206 @@
+"""The live page's panels: run controls, timeline, numbers, the four linked views, the rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from linreg import scene
+from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surface_figure
+from linreg.figures.replay import replay_figure
+from linreg.figures.rule import RULES, filled
+from linreg.settings import LOSS_LABELS
+from linreg.ui import live
+from linreg.ui.plot import live_chart
+
+TICK = 0.08  # seconds between live updates
+
+
+def controls(run: live.Run) -> bool:
+    """Step, Step ×k, Run/Pause, Reset. Returns True when the whole page must redraw."""
+    k = run.config.steps_per_click
+    cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
+    stopped = run.stepper.diverged_at is not None
+    if cols[0].button(
+        "Step",
+        key="btn.step",
+        disabled=stopped or run.running,
+        help="One optimizer step.",
+        width="stretch",
+    ):
+        live.step(run, 1)
+    if cols[1].button(
+        f"Step ×{k}", key="btn.stepk", disabled=stopped or run.running, width="stretch"
+    ):
+        live.step(run, k)
+    label = "⏸ Pause" if run.running else "▶ Run"
+    if cols[2].button(
+        label, key="btn.run", type="primary", disabled=stopped and not run.running, width="stretch"
+    ):
+        run.running = not run.running
+        run.stop_reason = ""
+        return True
+    if cols[3].button("Reset", key="btn.reset", width="stretch"):
+        live.reset(run)
+        return True
+    cols[4].markdown(status_badge(run))
+    return False
+
+
+def status_badge(run: live.Run) -> str:
+    """A coloured word for the run's state."""
+    s = run.stepper
+    if s.diverged_at is not None:
+        return f":red-badge[Diverged at step {s.diverged_at}]"
+    if s.converged_at is not None:
+        return f":green-badge[Converged at step {s.converged_at}]"
+    if run.running:
+        return ":blue-badge[Running]"
+    return ":gray-badge[Paused]" if s.steps else ":gray-badge[Ready]"
+
+
+def timeline(run: live.Run) -> int:
+    """The step on show: the newest while running, else wherever the user scrubs."""
+    last = run.stepper.steps
+    if run.follow or st.session_state.get("timeline", 0) > last:
+        st.session_state["timeline"] = last
+        run.follow = run.running
+    if last == 0:
+        st.caption("Step 0 of 0: press Step or Run.")
+        return 0
+    shown = st.slider(
+        "Step shown",
+        0,
+        last,
+        key="timeline",
+        help="Scrub back and forth through the recorded steps.",
+    )
+    return int(shown)
+
+
+def metrics(run: live.Run, fr: scene.Frame) -> None:
+    """The live numbers for the step on show."""
+    land = run.land
+    gap = float(np.linalg.norm(fr.params - land.minimum))
+    cells = [
+        ("Step", f"{fr.step}"),
+        ("Weight", f"{fr.params[0]:.4f}"),
+        ("Bias", f"{fr.params[1]:.4f}"),
+        ("Train loss", f"{fr.train_loss:.5g}"),
+        ("Test loss", "—" if not np.isfinite(fr.test_loss) else f"{fr.test_loss:.5g}"),
+        ("‖∇L‖", f"{float(np.linalg.norm(fr.grad)):.3g}"),
+        ("To minimum", f"{gap:.3g}"),
+    ]
+    for col, (label, value) in zip(st.columns(len(cells)), cells, strict=True):
+        col.metric(label, value)
+
+
+def charts(run: live.Run, fr: scene.Frame) -> None:
+    """Data and fit, loss curve, 3-D surface and contour, all at the same step."""
+    c, s, land, data = run.config, STYLES["classic"], run.land, run.stepper.data
+    h = run.stepper.history
+    stopped_at = run.stepper.diverged_at or run.stepper.converged_at
+    truth = (c.true_weight, c.true_bias)
+    field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
+    loss_label = LOSS_LABELS[c.loss]
+    log = c.log_loss or run.stepper.diverged_at is not None
+    revision = {"loss-surface": hash(run.land_key) & 0xFFFFFFF}
+    left, right = st.columns(2)
+    with left:
+        live_chart(
+            fit_figure(
+                data.x_train,
+                data.y_train,
+                data.x_test,
+                data.y_test,
+                *fr.params,
+                truth if c.show_truth else None,
+                c.show_residuals,
+                s,
+            ),
+            key="chart.fit",
+            height=380,
+        )
+    with right:
+        live_chart(
+            loss_figure(h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s),
+            key="chart.loss",
+            height=380,
+        )
+    left, right = st.columns(2)
+    with left:
+        spec = surface_figure(
+            land.weights,
+            land.biases,
+            land.loss,
+            fr.path,
+            fr.path_loss,
+            fr.params,
+            fr.train_loss,
+            land.minimum,
+            land.minimum_loss,
+            s,
+        )
+        spec["data"][0]["uid"] = "loss-surface"
+        live_chart(spec, key="chart.surface", revisions=revision, height=430)
+    with right:
+        spec = contour_figure(
+            land.weights,
+            land.biases,
+            land.loss,
+            fr.path,
+            fr.params,
+            fr.grad,
+            fr.taken,
+            h.params[fr.taken_from],
+            field,
+            land.start,
+            truth,
+            land.minimum,
+            loss_label,
+            s,
+        )
+        spec["data"][0]["uid"] = "loss-surface"
+        live_chart(spec, key="chart.contour", revisions=revision, height=430)
+
+
+def rule(run: live.Run, fr: scene.Frame) -> None:
+    """The optimizer's update rule, then this step's numbers."""
+    c, h = run.config, run.stepper.history
+    st.latex(RULES[c.optimizer] + r",\qquad g_t = \nabla_\theta L(\theta_t)")
+    if fr.taken is None:
+        st.caption("The numbers of a step appear here once one has been taken.")
+        return
+    t = fr.taken_from
+    full = c.batch_size <= 0 or c.batch_size >= len(run.stepper.data.x_train)
+    st.caption(f"Step {t} → {t + 1}:")
+    for line in filled(
+        c.optimizer, ["weight", "bias"], h.params[t], h.grad[t], fr.taken, c.learning_rate, full
+    ):
+        st.latex(line)
+    if not full:
+        st.caption(
+            f"g is the full-batch gradient; this step used a mini-batch of "
+            f"{c.batch_size} points, so the step taken differs from −η·g."
+        )
+
+
+def replay(run: live.Run) -> None:
+    """The recorded run as Plotly frames, played by the browser at 30 fps."""
+    h, data, land = run.stepper.history, run.stepper.data, run.land
+    if len(h) < 2:
+        st.caption("Take a few steps first: the replay plays the recorded history.")
+        return
+    spec = replay_figure(
+        data.x_train,
+        data.y_train,
+        data.x_test,
+        data.y_test,
+        h.steps,
+        h.params,
+        h.train_loss,
+        land.weights,
+        land.biases,
+        land.loss,
+    )
+    live_chart(spec, key="chart.replay", height=440)

@@ -1,0 +1,193 @@
+"""The state of the live page, kept per browser session, and how settings changes apply.
+
+Changing the data or the start restarts the run; changing a training setting continues
+from the current parameters. Either way the page says which happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+import torch
+
+from linreg import experiment, scene
+from linreg.landscape import critical_learning_rate
+from linreg.settings import DATA, DEFAULTS, RUN, START, TRAINING, VIEW, Config, from_query
+from linreg.trainer import Stepper, TrainSpec
+from linreg.ui import widgets
+
+# Tiny tensors: one thread is faster and fair to the other users of a shared server, and
+# torch would otherwise size its pool from the host, not from the container's quota.
+torch.set_num_threads(1)
+
+GROUP_TITLES = {DATA: "Data", START: "Start", TRAINING: "Training", RUN: "Run", VIEW: "View"}
+
+
+@dataclass
+class Run:
+    """One session's run: its settings, the stepper and what is on show."""
+
+    config: Config
+    stepper: Stepper
+    land: scene.Landscape
+    land_key: tuple
+    running: bool = False
+    notice: str = ""
+    stop_reason: str = ""
+    follow: bool = True  # the timeline follows the newest step
+    notes: list[str] = field(default_factory=list)
+
+
+def _land_key(config: Config) -> tuple:
+    data = tuple(getattr(config, n) for n, s in widgets.SPECS.items() if s.group in (DATA, START))
+    return data, config.loss, config.huber_delta
+
+
+def _landscape(config: Config, stepper: Stepper) -> scene.Landscape:
+    return scene.landscape(
+        stepper.data,
+        config.loss,
+        config.huber_delta,
+        stepper.history.params[0],
+        (config.true_weight, config.true_bias),
+    )
+
+
+def _new_run(config: Config) -> Run:
+    stepper = experiment.new_stepper(config)
+    return Run(config, stepper, _landscape(config, stepper), _land_key(config))
+
+
+def current_run(page: str) -> Run:
+    """This session's run for `page`, created from the link's query parameters at first."""
+    if page not in st.session_state:
+        config, notes = from_query(dict(st.query_params.items()), DEFAULTS)
+        widgets.load(config, force=True)
+        run = _new_run(config)
+        run.notes = notes
+        st.session_state[page] = run
+    return st.session_state[page]
+
+
+def apply(run: Run, config: Config) -> None:
+    """Bring the run in line with new settings, and say what happened."""
+    old = run.config
+    if config == old:
+        return
+    if experiment.restarts(old, config):
+        fresh = _new_run(config)
+        run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
+        run.running, run.follow, run.stop_reason = False, True, ""
+        run.notice = "The data or the start changed, so the run restarted from step 0."
+    elif changed := experiment.retrains(old, config):
+        names = ", ".join(widgets.SPECS[n].label.lower() for n in changed)
+        run.stepper.configure(TrainSpec.from_config(config))
+        run.stop_reason = ""
+        run.notice = (
+            f"Changed {names}: training continues from step {run.stepper.steps} "
+            "with the current weight and bias."
+        )
+        if _land_key(config) != run.land_key:
+            run.land, run.land_key = _landscape(config, run.stepper), _land_key(config)
+    run.config = config
+
+
+def reset(run: Run) -> None:
+    """Back to step 0 with the same settings."""
+    fresh = _new_run(run.config)
+    run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
+    run.running, run.follow, run.stop_reason = False, True, ""
+    run.notice = "Reset to step 0."
+
+
+def step(run: Run, k: int) -> None:
+    """Take k steps by hand (they stop early only at divergence or the step limit)."""
+    room = run.config.max_steps - run.stepper.steps
+    if room <= 0:
+        run.stop_reason = f"Reached the maximum of {run.config.max_steps} steps."
+        return
+    run.stepper.step(min(k, room))
+    run.follow = True
+    if run.stepper.diverged_at is not None:
+        run.stop_reason = run.stepper.message
+
+
+def tick(run: Run) -> None:
+    """One live update; stops the run when it diverges, converges or hits the limit."""
+    reason = experiment.advance(run.stepper, run.config)
+    run.follow = True
+    if reason:
+        run.running, run.stop_reason = False, reason
+
+
+def sidebar(run: Run) -> Config:
+    """Every setting's widget, grouped; returns the settings they now show."""
+    widgets.load(run.config)
+    bar = st.sidebar
+    with bar.expander("Data", expanded=True):
+        for name in (
+            "true_weight",
+            "true_bias",
+            "noise",
+            "n_points",
+            "x_min",
+            "x_max",
+            "outlier_fraction",
+            "outlier_size",
+            "train_fraction",
+            "split",
+            "seed",
+        ):
+            widgets.widget(name)
+        st.button(
+            "New sample",
+            on_click=_new_sample,
+            help="Draw the noise again (next seed).",
+            width="stretch",
+        )
+    with bar.expander("Start", expanded=False):
+        for name in ("init", "init_weight", "init_bias"):
+            widgets.widget(name, disabled=name != "init" and run.config.init == "random")
+    with bar.expander("Training", expanded=True):
+        widgets.widget("loss")
+        if run.config.loss == "huber":
+            widgets.widget("huber_delta")
+        widgets.widget("optimizer")
+        widgets.widget("learning_rate")
+        st.caption(critical_note(run))
+        with st.expander("Optimizer settings"):
+            for name in ("momentum", "beta1", "beta2", "alpha"):
+                widgets.widget(name)
+        for name in ("batch_size", "shuffle", "dtype"):
+            widgets.widget(name)
+    with bar.expander("Run", expanded=False):
+        for name in ("speed", "steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
+            widgets.widget(name)
+    with bar.expander("View", expanded=True):
+        for name in ("show_truth", "show_residuals", "show_field", "log_loss"):
+            widgets.widget(name)
+    config, notes = widgets.read(run.config)
+    run.notes.extend(notes)
+    return config
+
+
+def critical_note(run: Run) -> str:
+    """The critical learning rate 2/λmax, and whether it applies to these settings."""
+    rate = critical_learning_rate(run.stepper.data)
+    lr = run.config.learning_rate
+    where = "above" if lr > rate else "below"
+    if run.config.loss == "mse" and run.config.optimizer == "sgd":
+        return (
+            f"Critical rate 2/λmax = **{rate:.3g}**: plain gradient descent on MSE diverges "
+            f"above it. This run is {where} it."
+        )
+    return (
+        f"For plain gradient descent on MSE the critical rate would be 2/λmax = {rate:.3g} "
+        "(it applies exactly only to MSE with SGD)."
+    )
+
+
+def _new_sample() -> None:
+    k = widgets.key("seed")
+    st.session_state[k] = (st.session_state[k] + 1) % (int(widgets.SPECS["seed"].high) + 1)

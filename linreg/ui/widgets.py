@@ -1,0 +1,76 @@
+"""One widget per setting, drawn from the settings table (label, range, step, help)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from linreg import settings
+from linreg.settings import LOSS_LABELS, OPTIMIZER_LABELS, SPECS, Config
+
+NUMBER_BOXES = {"seed", "batch_size", "max_steps", "steps_per_click"}
+LABELS = {
+    **LOSS_LABELS,
+    **OPTIMIZER_LABELS,
+    "ordered": "ordered",
+    "shuffled": "shuffled",
+    "given": "given",
+    "random": "random",
+    "float32": "float32",
+    "float64": "float64",
+}
+
+
+def key(name: str) -> str:
+    """The session-state key of a setting's widget."""
+    return f"setting.{name}"
+
+
+def load(config: Config, force: bool = False) -> None:
+    """Put a config's values into the widgets (all of them when forced: preset, link, reset)."""
+    for name in SPECS:
+        if force or key(name) not in st.session_state:
+            st.session_state[key(name)] = getattr(config, name)
+
+
+def read(base: Config) -> tuple[Config, list[str]]:
+    """The config the widgets show, with a note for any value that had to be refused."""
+    values = {name: st.session_state[key(name)] for name in SPECS if key(name) in st.session_state}
+    return settings.from_mapping(values, base)
+
+
+def log_options(low: float, high: float, current: float) -> list[float]:
+    """1-1.5-2-3-5-7 steps per decade between low and high, plus the current value."""
+    grid = [
+        m * 10.0**e
+        for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        for m in (1, 1.5, 2, 3, 5, 7)
+    ]
+    values = {float(f"{v:.6g}") for v in grid if low <= v <= high}
+    values.add(float(current))
+    return sorted(values)
+
+
+def widget(name: str, where=st, disabled: bool = False):
+    """Draw the widget for one setting; its value lives in st.session_state[key(name)]."""
+    spec, kind, k = SPECS[name], settings.kind(name), key(name)
+    common = dict(key=k, help=spec.help or None, disabled=disabled)
+    if kind is bool:
+        return where.toggle(spec.label, **common)
+    if kind is str:
+        fmt = LABELS.get
+        if len(spec.choices) <= 3:
+            return where.segmented_control(
+                spec.label, spec.choices, format_func=fmt, required=True, **common
+            )
+        return where.selectbox(spec.label, spec.choices, format_func=fmt, **common)
+    if spec.log:
+        options = log_options(spec.low, spec.high, st.session_state.get(k, spec.low))
+        return where.select_slider(spec.label, options, format_func=lambda v: f"{v:g}", **common)
+    if name in NUMBER_BOXES:
+        return where.number_input(
+            spec.label, min_value=int(spec.low), max_value=int(spec.high), step=1, **common
+        )
+    if kind is int:
+        return where.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
+    return where.slider(spec.label, float(spec.low), float(spec.high), step=spec.step, **common)

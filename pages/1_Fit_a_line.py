@@ -1,0 +1,49 @@
+"""Fit a line: set the truth, then step or run gradient descent and watch every view move."""
+
+import streamlit as st
+
+from linreg import scene
+from linreg.ui import fit_view as view
+from linreg.ui import live, page
+
+page.setup("Fit a line", "📈")
+run = live.current_run("fit")
+live.apply(run, live.sidebar(run))
+
+st.title("Fit a line by gradient descent")
+st.caption(
+    "Points come from y = weight·x + bias (+ noise). A linear model starts somewhere else and "
+    "gradient descent moves its weight and bias downhill on the loss, one step at a time."
+)
+while run.notes:
+    st.warning(run.notes.pop(0))
+
+
+@st.fragment(run_every=view.TICK if run.running else None)
+def panel() -> None:
+    if run.running:
+        live.tick(run)
+    if view.controls(run):
+        st.rerun()
+    if run.notice:
+        st.info(run.notice)
+    if run.stop_reason:
+        (st.error if run.stepper.diverged_at is not None else st.success)(run.stop_reason)
+    shown = view.timeline(run)
+    frame = scene.frame(run.stepper.history, shown)
+    view.metrics(run, frame)
+    view.charts(run, frame)
+    with st.container(border=True):
+        st.markdown("**The update rule**, at the step on show")
+        view.rule(run, frame)
+    if run.running is False and st.session_state.get("was_running"):
+        st.session_state["was_running"] = False
+        st.rerun()  # the run stopped by itself: redraw the page without the timer
+    st.session_state["was_running"] = run.running
+
+
+panel()
+
+if st.toggle("Replay the recorded run in the browser (Plotly frames, no server calls)",
+             key="show_replay"):
+    view.replay(run)
