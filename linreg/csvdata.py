@@ -99,9 +99,7 @@ def _read_file(source: str | os.PathLike) -> bytes:
         raise DataError(f"There is no file {shown}; check the name.") from None
     except (OSError, TypeError, ValueError) as err:
         reason = getattr(err, "strerror", None) or "not a valid path"
-        raise DataError(
-            f"{_show(str(source), 60)} cannot be opened: {reason}."
-        ) from None
+        raise DataError(f"{_show(str(source), 60)} cannot be opened: {reason}.") from None
     if stat.S_ISDIR(info.st_mode):
         raise DataError(f"{shown} is a folder; choose a CSV file inside it.")
     if not stat.S_ISREG(info.st_mode):
@@ -126,8 +124,7 @@ def _decode(data: bytes) -> str:
             raise UnicodeError
     except UnicodeError:
         raise DataError(
-            "The file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' "
-            "and try again."
+            "The file is not UTF-8 text. In your spreadsheet, save it as 'CSV UTF-8' and try again."
         ) from None
     if not text.strip():
         raise DataError("The file is empty: it needs a header row and rows of numbers.")
@@ -186,9 +183,7 @@ def _header(cells: list[str], line: int) -> list[str]:
     """Check the header row: a unique, non-empty name for every column."""
     names = [cell.strip() for cell in cells]
     if len(names) > MAX_COLUMNS:
-        raise DataError(
-            f"The file has {len(names)} columns; the limit is {MAX_COLUMNS}."
-        )
+        raise DataError(f"The file has {len(names)} columns; the limit is {MAX_COLUMNS}.")
     if "" in names:
         raise DataError(
             f"Column {names.index('') + 1} has no name in the header (row {line}). "

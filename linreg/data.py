@@ -52,8 +52,15 @@ def _as_2d(a: np.ndarray) -> np.ndarray:
     return a.reshape(-1, 1) if a.ndim == 1 else a
 
 
-def split(x, y, train_fraction: float = 0.8, mode: str = "ordered", seed: int = 0,
-          feature_names=None, target_names=None) -> Dataset:
+def split(
+    x,
+    y,
+    train_fraction: float = 0.8,
+    mode: str = "ordered",
+    seed: int = 0,
+    feature_names=None,
+    target_names=None,
+) -> Dataset:
     """Split rows into train and test: 'ordered' keeps the last rows for testing (seed 000)."""
     x, y = _as_2d(x), _as_2d(y)
     n = len(x)
@@ -65,7 +72,10 @@ def split(x, y, train_fraction: float = 0.8, mode: str = "ordered", seed: int = 
     order = np.arange(n) if mode == "ordered" else np.random.default_rng(seed).permutation(n)
     train, test = order[:n_train], order[n_train:]
     return Dataset(
-        x[train], y[train], x[test], y[test],
+        x[train],
+        y[train],
+        x[test],
+        y[test],
         tuple(feature_names or [f"x{i + 1}" if x.shape[1] > 1 else "x" for i in range(x.shape[1])]),
         tuple(target_names or [f"y{i + 1}" if y.shape[1] > 1 else "y" for i in range(y.shape[1])]),
     )
@@ -76,9 +86,17 @@ def line_x(n_points: int, x_min: float, x_max: float) -> np.ndarray:
     return x_min + (x_max - x_min) * np.arange(n_points) / n_points
 
 
-def synthetic_line(weight: float, bias: float, noise: float = 0.0, n_points: int = 100,
-                   x_min: float = 0.0, x_max: float = 2.0, outlier_fraction: float = 0.0,
-                   outlier_size: float = 3.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def synthetic_line(
+    weight: float,
+    bias: float,
+    noise: float = 0.0,
+    n_points: int = 100,
+    x_min: float = 0.0,
+    x_max: float = 2.0,
+    outlier_fraction: float = 0.0,
+    outlier_size: float = 3.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
     """1-D points y = weight·x + bias + noise, with a share of them pushed off by outlier_size."""
     rng = np.random.default_rng(seed)
     x = line_x(n_points, x_min, x_max)
@@ -89,8 +107,9 @@ def synthetic_line(weight: float, bias: float, noise: float = 0.0, n_points: int
     return x, y
 
 
-def synthetic_linear(weight: np.ndarray, bias: np.ndarray, noise: float = 0.0,
-                     n_points: int = 50, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def synthetic_linear(
+    weight: np.ndarray, bias: np.ndarray, noise: float = 0.0, n_points: int = 50, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Multivariate data Y = X Wᵀ + b + noise, with X standard normal of shape (n, d)."""
     weight = np.atleast_2d(np.asarray(weight, dtype=np.float64))
     bias = np.asarray(bias, dtype=np.float64).reshape(-1)
@@ -114,12 +133,24 @@ def crop_yields(rows: int = 5) -> Dataset:
     table = np.loadtxt(CROP_CSV, delimiter=",", skiprows=1)
     table = np.tile(table, (rows // 5, 1))
     header = CROP_CSV.read_text().splitlines()[0].split(",")
-    return split(table[:, :3], table[:, 3:], 1.0, "ordered",
-                 feature_names=header[:3], target_names=header[3:])
+    return split(
+        table[:, :3],
+        table[:, 3:],
+        1.0,
+        "ordered",
+        feature_names=header[:3],
+        target_names=header[3:],
+    )
 
 
 def seed002() -> Dataset:
     """Seed 002: X = [[1,2],[3,4],[5,6]], y = X·[10, 20], no bias, no test set."""
     x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    return split(x, x @ np.array([10.0, 20.0]), 1.0, "ordered",
-                 feature_names=("x1", "x2"), target_names=("y",))
+    return split(
+        x,
+        x @ np.array([10.0, 20.0]),
+        1.0,
+        "ordered",
+        feature_names=("x1", "x2"),
+        target_names=("y",),
+    )

@@ -20,8 +20,13 @@ from linreg.data import Dataset
 from linreg.landscape import design, to_columns, to_flat
 
 
-def transition(data: Dataset, learning_rate: float, momentum: float = 0.0,
-               nesterov: bool = False, bias: bool = True) -> np.ndarray:
+def transition(
+    data: Dataset,
+    learning_rate: float,
+    momentum: float = 0.0,
+    nesterov: bool = False,
+    bias: bool = True,
+) -> np.ndarray:
     """The matrix M of one step, acting on Z = [Θ; B; I_k] of shape (2p + k, k)."""
     a = design(data.x_train, bias)
     n_total = data.y_train.size
@@ -33,17 +38,24 @@ def transition(data: Dataset, learning_rate: float, momentum: float = 0.0,
     eye = np.eye(p)
     m = np.zeros((2 * p + k, 2 * p + k))
     m[:p, :p] = eye - lr * gain * h
-    m[:p, p:2 * p] = -lr * carry * eye
-    m[:p, 2 * p:] = lr * gain * c
-    m[p:2 * p, :p] = h
-    m[p:2 * p, p:2 * p] = mu * eye
-    m[p:2 * p, 2 * p:] = -c
-    m[2 * p:, 2 * p:] = np.eye(k)
+    m[:p, p : 2 * p] = -lr * carry * eye
+    m[:p, 2 * p :] = lr * gain * c
+    m[p : 2 * p, :p] = h
+    m[p : 2 * p, p : 2 * p] = mu * eye
+    m[p : 2 * p, 2 * p :] = -c
+    m[2 * p :, 2 * p :] = np.eye(k)
     return m
 
 
-def params_at(data: Dataset, learning_rate: float, start: np.ndarray, steps,
-              momentum: float = 0.0, nesterov: bool = False, bias: bool = True) -> np.ndarray:
+def params_at(
+    data: Dataset,
+    learning_rate: float,
+    start: np.ndarray,
+    steps,
+    momentum: float = 0.0,
+    nesterov: bool = False,
+    bias: bool = True,
+) -> np.ndarray:
     """Flat θ after each number of steps in `steps` (shape (len(steps), P))."""
     steps = np.atleast_1d(np.asarray(steps, dtype=np.int64))
     if np.any(steps < 0):
@@ -60,8 +72,9 @@ def params_at(data: Dataset, learning_rate: float, start: np.ndarray, steps,
     return out
 
 
-def trajectory(data: Dataset, learning_rate: float, start: np.ndarray, steps: int,
-               samples: int = 500, **kw) -> tuple[np.ndarray, np.ndarray]:
+def trajectory(
+    data: Dataset, learning_rate: float, start: np.ndarray, steps: int, samples: int = 500, **kw
+) -> tuple[np.ndarray, np.ndarray]:
     """θ at up to `samples` evenly spaced steps from 0 to `steps`, for drawing a long run."""
     at = np.unique(np.linspace(0, steps, min(samples, steps + 1)).round().astype(np.int64))
     return at, params_at(data, learning_rate, start, at, **kw)

@@ -31,7 +31,7 @@ def to_columns(theta: np.ndarray, d: int, k: int, bias: bool = True) -> np.ndarr
     w = theta[..., : k * d].reshape(*theta.shape[:-1], k, d)
     parts = [np.swapaxes(w, -1, -2)]
     if bias:
-        parts.append(theta[..., None, k * d:])
+        parts.append(theta[..., None, k * d :])
     return np.concatenate(parts, axis=-2)
 
 
@@ -62,15 +62,22 @@ def residuals(data: Dataset, thetas: np.ndarray, bias: bool = True, which: str =
     return np.einsum("na,mak->mnk", design(x, bias), cols) - y
 
 
-def loss_at(data: Dataset, thetas, loss: str, huber_delta: float = 1.0, bias: bool = True,
-            which: str = "train") -> np.ndarray:
+def loss_at(
+    data: Dataset,
+    thetas,
+    loss: str,
+    huber_delta: float = 1.0,
+    bias: bool = True,
+    which: str = "train",
+) -> np.ndarray:
     """The loss at each θ row, shape (M,)."""
     r = residuals(data, thetas, bias, which)
     return elementwise(loss, r, huber_delta).mean(axis=(1, 2))
 
 
-def gradient_at(data: Dataset, thetas, loss: str, huber_delta: float = 1.0,
-                bias: bool = True) -> np.ndarray:
+def gradient_at(
+    data: Dataset, thetas, loss: str, huber_delta: float = 1.0, bias: bool = True
+) -> np.ndarray:
     """The full-batch gradient of the train loss at each θ row, shape (M, P)."""
     r = residuals(data, thetas, bias)
     g = np_psi(loss, r, huber_delta) / r[0].size
@@ -96,8 +103,9 @@ def critical_learning_rate(data: Dataset, bias: bool = True) -> float:
 
 
 # ---- optimum --------------------------------------------------------------------------
-def optimum(data: Dataset, loss: str = "mse", huber_delta: float = 1.0,
-            bias: bool = True) -> np.ndarray:
+def optimum(
+    data: Dataset, loss: str = "mse", huber_delta: float = 1.0, bias: bool = True
+) -> np.ndarray:
     """The θ that minimises the train loss: least squares for MSE, iterated re-weighting for
     Huber, and the best data-interpolating vertex for MAE (its minimum is a vertex)."""
     a = design(data.x_train, bias)

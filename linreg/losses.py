@@ -19,7 +19,9 @@ import torch.nn.functional as F
 
 from linreg.settings import LOSS_LABELS, LOSSES
 
-__all__ = ["LOSSES", "LOSS_LABELS", "module", "value", "psi", "elementwise", "np_psi"]
+__all__ = [
+    "LOSSES", "LOSS_LABELS", "module", "value", "psi", "residual_gradient", "elementwise", "np_psi",
+]
 
 
 def module(loss: str, huber_delta: float = 1.0) -> torch.nn.Module:
@@ -33,8 +35,13 @@ def module(loss: str, huber_delta: float = 1.0) -> torch.nn.Module:
     raise ValueError(f"unknown loss {loss!r}")
 
 
-def value(loss: str, prediction: torch.Tensor, target: torch.Tensor, huber_delta: float = 1.0,
-          reduction: str = "mean") -> torch.Tensor:
+def value(
+    loss: str,
+    prediction: torch.Tensor,
+    target: torch.Tensor,
+    huber_delta: float = 1.0,
+    reduction: str = "mean",
+) -> torch.Tensor:
     """The loss through torch.nn.functional (reduction 'none' for per-element values)."""
     if loss == "mse":
         return F.mse_loss(prediction, target, reduction=reduction)
@@ -53,6 +60,19 @@ def psi(loss: str, residual: torch.Tensor, huber_delta: float = 1.0) -> torch.Te
         return torch.sign(residual)
     if loss == "huber":
         return residual.clamp(-huber_delta, huber_delta)
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def residual_gradient(loss: str, residual: torch.Tensor, huber_delta: float = 1.0) -> torch.Tensor:
+    """dL/dr for each element of a mean-reduced loss, in the order torch's backward computes
+    it (norm · r with norm = 2/N or 1/N), so float32 runs round exactly as autograd does."""
+    n = residual.numel()
+    if loss == "mse":
+        return residual * (2.0 / n)
+    if loss == "mae":
+        return torch.sign(residual) * (1.0 / n)
+    if loss == "huber":
+        return residual.clamp(-huber_delta, huber_delta) * (1.0 / n)
     raise ValueError(f"unknown loss {loss!r}")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from linreg.data import Dataset
 from linreg.history import History
 from linreg.landscape import gradient_at, optimum
-from linreg.surface import surface
+from linreg.surfaces import surface
 
 GRID = 61  # surface resolution per axis
 FIELD = 13  # gradient-field arrows per axis

@@ -22,19 +22,20 @@ from linreg.data import Dataset
 def _split(theta: np.ndarray, d: int, k: int, bias: bool):
     theta = np.asarray(theta, dtype=np.float64)
     w = theta[: k * d].reshape(k, d)
-    b = theta[k * d:] if bias else np.zeros(k)
+    b = theta[k * d :] if bias else np.zeros(k)
     return w, b
 
 
 def numpy_gradient(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray):
     """The hand-derived MSE gradient (seed 002's equation 12, with a bias)."""
-    error = y - (x @ w.T + b)                       # (n, k)
+    error = y - (x @ w.T + b)  # (n, k)
     n_total = y.size
     return -2 * error.T @ x / n_total, -2 * error.sum(axis=0) / n_total
 
 
-def numpy_gd(data: Dataset, start, learning_rate: float, steps: int, bias: bool = True,
-             dtype=np.float64) -> np.ndarray:
+def numpy_gd(
+    data: Dataset, start, learning_rate: float, steps: int, bias: bool = True, dtype=np.float64
+) -> np.ndarray:
     """Seed 002's NumPy loop, generalised to k targets and a bias."""
     d, k = data.n_features, data.n_targets
     x, y = data.x_train.astype(dtype), data.y_train.astype(dtype)
@@ -52,8 +53,9 @@ def numpy_gd(data: Dataset, start, learning_rate: float, steps: int, bias: bool 
     return out
 
 
-def autograd_gd(data: Dataset, start, learning_rate: float, steps: int, bias: bool = True,
-                dtype=torch.float64) -> np.ndarray:
+def autograd_gd(
+    data: Dataset, start, learning_rate: float, steps: int, bias: bool = True, dtype=torch.float64
+) -> np.ndarray:
     """Seed 001/002's torch loop: autograd for the gradient, a manual update."""
     d, k = data.n_features, data.n_targets
     x = torch.tensor(data.x_train, dtype=dtype)
@@ -69,7 +71,7 @@ def autograd_gd(data: Dataset, start, learning_rate: float, steps: int, bias: bo
             break
         preds = x @ w.t() + b
         diff = preds - y
-        loss = torch.sum(diff * diff) / diff.numel()   # seed 001's mse()
+        loss = torch.sum(diff * diff) / diff.numel()  # seed 001's mse()
         loss.backward()
         with torch.no_grad():
             w -= w.grad * learning_rate

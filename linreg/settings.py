@@ -163,6 +163,13 @@ class Config:
     show_residuals: bool = setting(False, "Residuals", "resid", VIEW)
     show_field: bool = setting(False, "Gradient field", "field", VIEW)
     log_loss: bool = setting(False, "Log-scale loss", "log", VIEW)
+    show_surface: bool = setting(
+        True,
+        "3-D surface",
+        "3d",
+        VIEW,
+        help="Turn off on a slow computer: the 3-D view costs the most.",
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -206,14 +213,14 @@ def coerce(name: str, value: Any) -> Any:
     if want is bool:
         if isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
+        text = _plain(value).strip().lower()
         if text in ("1", "true", "yes", "on"):
             return True
         if text in ("0", "false", "no", "off"):
             return False
         raise SettingsError(f"{label}: expected true or false, got {_show(value)}.")
     if want is str:
-        text = str(value).strip().lower()
+        text = _plain(value).strip().lower()
         if text not in spec.choices:
             raise SettingsError(f"{label}: {_show(value)} is not one of {', '.join(spec.choices)}.")
         return text
@@ -229,6 +236,13 @@ def coerce(name: str, value: Any) -> Any:
     return number if want is int else float(number)
 
 
+def _plain(value: Any) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an int too long to turn into text
+        return ""
+
+
 def _number(label: str, value: Any) -> float:
     if isinstance(value, bool):
         raise SettingsError(f"{label}: expected a number, got {_show(value)}.")
@@ -242,7 +256,10 @@ def _number(label: str, value: Any) -> float:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # e.g. an int of more than 4,300 digits
+        return "a value too long to show"
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= 30 else text[:27] + "..."
 

@@ -25,9 +25,9 @@ class SweepResult:
     """Per learning rate: final θ and loss, and the step of divergence / convergence (-1: none)."""
 
     learning_rates: np.ndarray
-    loss: np.ndarray          # (steps + 1, R) train loss, NaN after divergence
-    params: np.ndarray        # (R, P) θ at the end, NaN for runs that diverged
-    diverged_at: np.ndarray   # (R,)
+    loss: np.ndarray  # (steps + 1, R) train loss, NaN after divergence
+    params: np.ndarray  # (R, P) θ at the end, NaN for runs that diverged
+    diverged_at: np.ndarray  # (R,)
     converged_at: np.ndarray  # (R,)
 
     @property
@@ -35,9 +35,15 @@ class SweepResult:
         return self.loss[-1]
 
 
-def lr_sweep(data: Dataset, spec: TrainSpec, learning_rates, steps: int, start,
-             tolerance: float = 1e-6,
-             progress: Callable[[float], None] | None = None) -> SweepResult:
+def lr_sweep(
+    data: Dataset,
+    spec: TrainSpec,
+    learning_rates,
+    steps: int,
+    start,
+    tolerance: float = 1e-6,
+    progress: Callable[[float], None] | None = None,
+) -> SweepResult:
     """Train one run per learning rate for `steps` steps, all at once."""
     rates = np.asarray(learning_rates, dtype=np.float64)
     dtype = DTYPES[spec.dtype]
@@ -58,14 +64,18 @@ def lr_sweep(data: Dataset, spec: TrainSpec, learning_rates, steps: int, start,
         with torch.no_grad():
             pred = torch.einsum("nd,rkd->rnk", xb, theta[:, : k * d].reshape(-1, k, d))
             if spec.bias:
-                pred = pred + theta[:, None, k * d:]
+                pred = pred + theta[:, None, k * d :]
             if batches is None or t == steps:
                 full = pred
             else:
                 full = torch.einsum("nd,rkd->rnk", x, theta[:, : k * d].reshape(-1, k, d))
-                full = full + theta[:, None, k * d:] if spec.bias else full
-            loss[t] = losses.value(spec.loss, full, y.expand_as(full), spec.huber_delta,
-                                   reduction="none").mean(dim=(1, 2)).double().numpy()
+                full = full + theta[:, None, k * d :] if spec.bias else full
+            loss[t] = (
+                losses.value(spec.loss, full, y.expand_as(full), spec.huber_delta, reduction="none")
+                .mean(dim=(1, 2))
+                .double()
+                .numpy()
+            )
             if t == steps:
                 break
             g = losses.psi(spec.loss, pred - yb, spec.huber_delta) / yb.numel()
@@ -80,7 +90,7 @@ def lr_sweep(data: Dataset, spec: TrainSpec, learning_rates, steps: int, start,
     bad = ~np.isfinite(loss) | (loss > limit)
     diverged = np.where(bad.any(0), bad.argmax(0), -1)
     for r in np.flatnonzero(diverged >= 0):
-        loss[diverged[r]:, r] = np.nan
+        loss[diverged[r] :, r] = np.nan
     final = theta.double().numpy().copy()
     final[diverged >= 0] = np.nan
     return SweepResult(rates, loss, final, diverged, _converged(loss, tolerance))

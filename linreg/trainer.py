@@ -8,7 +8,8 @@ Gradients come one of two ways, chosen by `TrainSpec.gradient`:
 
 * "autograd": `loss(model(x), y).backward()`, as the seeds do.
 * "closed-form" (default): for a linear model the gradient is ∂L/∂W = Ψᵀ X / N and
-  ∂L/∂b = Σ Ψ / N with Ψ = `losses.psi(residual)`. It is the same number (the tests check it
+  ∂L/∂b = Σ Ψ / N with Ψ = `losses.psi(residual)`, rounded as torch's own backward rounds
+  it (`losses.residual_gradient`). It is the same number (the tests check it
   against autograd at every step) at a tenth of the cost, which is what lets a lecture run
   thousands of steps live. Either way, torch.optim makes the update.
 
@@ -36,9 +37,9 @@ from linreg.data import Dataset
 from linreg.history import History
 from linreg.settings import DEFAULTS, Config
 
-CHUNK = 512          # steps between bookkeeping passes
-WINDOW = 50          # steps over which "no more improvement" is judged
-EXPLODE = 1e4        # a loss this many times the starting scale counts as diverged
+CHUNK = 512  # steps between bookkeeping passes
+WINDOW = 50  # steps over which "no more improvement" is judged
+EXPLODE = 1e4  # a loss this many times the starting scale counts as diverged
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
@@ -54,7 +55,7 @@ class TrainSpec:
     beta1: float = DEFAULTS.beta1
     beta2: float = DEFAULTS.beta2
     alpha: float = DEFAULTS.alpha
-    batch_size: int = DEFAULTS.batch_size   # 0 = full batch
+    batch_size: int = DEFAULTS.batch_size  # 0 = full batch
     shuffle: bool = DEFAULTS.shuffle
     dtype: str = DEFAULTS.dtype
     seed: int = DEFAULTS.seed
@@ -75,8 +76,9 @@ def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, **plain)
     if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(params, lr=lr, momentum=spec.momentum,
-                               nesterov=name == "nesterov", **plain)
+        return torch.optim.SGD(
+            params, lr=lr, momentum=spec.momentum, nesterov=name == "nesterov", **plain
+        )
     if name == "adam":
         return torch.optim.Adam(params, lr=lr, betas=(spec.beta1, spec.beta2), **plain)
     if name == "rmsprop":
@@ -117,12 +119,18 @@ def batch_loader(x: torch.Tensor, y: torch.Tensor, spec: TrainSpec) -> DataLoade
         return None
     dataset = TensorDataset(x, y)
     generator = torch.Generator().manual_seed(spec.seed)
-    sampler = (RandomSampler(dataset, generator=generator) if spec.shuffle
-               else SequentialSampler(dataset))
-    # The same batches as DataLoader(dataset, batch_size, shuffle, generator=generator), but
+    sampler = (
+        RandomSampler(dataset, generator=generator) if spec.shuffle else SequentialSampler(dataset)
+    )
+    # The same batches as DataLoader(dataset, batch_size, shuffle, generator=generator) (the
+    # loader draws its base seed from the generator too, before each epoch's shuffle), but
     # the BatchSampler hands whole index lists to the TensorDataset: no per-row collation.
-    return DataLoader(dataset, sampler=BatchSampler(sampler, size, drop_last=False),
-                      batch_size=None)
+    return DataLoader(
+        dataset,
+        sampler=BatchSampler(sampler, size, drop_last=False),
+        batch_size=None,
+        generator=generator,
+    )
 
 
 def epochs(loader: DataLoader):
@@ -159,10 +167,12 @@ class Stepper:
         self.flat = torch.tensor(theta, dtype=dtype)
         if self.flat.numel() != k * d + (k if spec.bias else 0):
             raise ValueError("start has the wrong number of parameters")
-        self.model = torch.nn.Linear(d, k, bias=spec.bias, dtype=dtype)
+        # skip_init: no random init (it would draw from torch's global generator, which all
+        # users of a server share); the parameters are set just below.
+        self.model = torch.nn.utils.skip_init(torch.nn.Linear, d, k, bias=spec.bias, dtype=dtype)
         # The parameters are views into one flat tensor, so a step is recorded with one copy.
         self.model.weight = torch.nn.Parameter(self.flat[: k * d].view(k, d))
-        self.model.bias = torch.nn.Parameter(self.flat[k * d:]) if spec.bias else None
+        self.model.bias = torch.nn.Parameter(self.flat[k * d :]) if spec.bias else None
         self._use_gradient(spec.gradient)
         self.optimizer = make_optimizer(spec, self.model.parameters())
         self.x_train = torch.tensor(self.data.x_train, dtype=dtype)
@@ -186,8 +196,8 @@ class Stepper:
         changed = [f.name for f in fields(spec) if getattr(spec, f.name) != getattr(old, f.name)]
         self.spec = spec
         if changed == ["learning_rate"] or (
-            spec.optimizer == old.optimizer and set(changed) <= {"learning_rate", "momentum",
-                                                                 "beta1", "beta2", "alpha"}
+            spec.optimizer == old.optimizer
+            and set(changed) <= {"learning_rate", "momentum", "beta1", "beta2", "alpha"}
         ):
             self.optimizer.param_groups[0].update(_hyper(spec))  # keeps momentum buffers
         elif set(changed) <= {"loss", "huber_delta", "gradient"}:
@@ -219,8 +229,9 @@ class Stepper:
         return "running" if self.steps else "ready"
 
     # ---- stepping -------------------------------------------------------------------
-    def step(self, k: int = 1, stop_at_convergence: bool = False,
-             tolerance: float = DEFAULTS.tolerance) -> int:
+    def step(
+        self, k: int = 1, stop_at_convergence: bool = False, tolerance: float = DEFAULTS.tolerance
+    ) -> int:
         """Take up to k optimizer steps; returns how many were taken and kept."""
         if self.diverged_at is not None:
             return 0
@@ -250,7 +261,7 @@ class Stepper:
             xb, yb = (self.x_train, self.y_train) if self._iter is None else next(self._iter)
             if closed:
                 r = torch.addmm(bias, xb, weight.T) if bias is not None else xb @ weight.T
-                g = losses.psi(spec.loss, r.sub_(yb), spec.huber_delta).div_(yb.numel())
+                g = losses.residual_gradient(spec.loss, r.sub_(yb), spec.huber_delta)
                 torch.mm(g.T, xb, out=weight.grad)
                 if bias is not None:
                     torch.sum(g, 0, out=bias.grad)
@@ -271,14 +282,20 @@ class Stepper:
         if n_good < len(rows):
             self.diverged_at = self.steps + 1
             bad_loss = train[n_good]
-            what = (f"jumped to {bad_loss:.3g}" if np.isfinite(bad_loss)
-                    else "became infinite or NaN")
-            self.message = (f"Diverged at step {self.diverged_at}: the train loss {what} "
-                            f"(it was {self.history.train_loss[-1]:.3g}). The learning rate "
-                            f"{self.spec.learning_rate:g} is too large here: lower it to go on "
-                            "from the last good step, or press Reset.")
+            what = (
+                f"jumped to {bad_loss:.3g}" if np.isfinite(bad_loss) else "became infinite or NaN"
+            )
+            self.message = (
+                f"Diverged at step {self.diverged_at}: the train loss {what} "
+                f"(it was {self.history.train_loss[-1]:.3g}). The learning rate "
+                f"{self.spec.learning_rate:g} is too large here: lower it to go on "
+                "from the last good step (the optimizer's memory starts afresh), or press Reset."
+            )
             with torch.no_grad():  # back to the last good parameters
                 self.flat.copy_(torch.from_numpy(self.history.params[-1]))
+            # The chunk ran past the bad step, so momentum buffers and running averages hold
+            # infinities: start the optimizer's state afresh from the last good parameters.
+            self.optimizer = make_optimizer(self.spec, self.model.parameters())
         elif stop:
             self._check_convergence(tolerance)
         return n_good
@@ -294,9 +311,11 @@ class Stepper:
         t = self.history.plateau(WINDOW, tolerance, since)
         if t is not None:
             self.converged_at = t
-            self.message = (f"Converged at step {t}: the train loss improved by less than "
-                            f"{tolerance:g} (relative) over the last {WINDOW} steps"
-                            f" and is now {loss[-1]:.6g}.")
+            self.message = (
+                f"Converged at step {t}: the train loss improved by less than "
+                f"{tolerance:g} (relative) over the last {WINDOW} steps"
+                f" and is now {loss[-1]:.6g}."
+            )
 
     # ---- evaluation -----------------------------------------------------------------
     def evaluate(self, rows: np.ndarray, which: str = "train", with_grad: bool = False):
@@ -313,20 +332,25 @@ class Stepper:
         per = max(1, 2_000_000 // y.numel())
         with torch.no_grad():
             for s in range(0, T, per):
-                th = theta[s:s + per]
+                th = theta[s : s + per]
                 w = th[:, : k * d].reshape(-1, k, d)
                 pred = torch.einsum("nd,tkd->tnk", x, w)
                 if spec.bias:
-                    pred = pred + th[:, k * d:, None].transpose(1, 2)
+                    pred = pred + th[:, k * d :, None].transpose(1, 2)
                 r = pred - y
-                loss_out[s:s + per] = losses.value(
-                    spec.loss, pred, y.expand_as(pred), spec.huber_delta, reduction="none"
-                ).mean(dim=(1, 2)).double().numpy()
+                loss_out[s : s + per] = (
+                    losses.value(
+                        spec.loss, pred, y.expand_as(pred), spec.huber_delta, reduction="none"
+                    )
+                    .mean(dim=(1, 2))
+                    .double()
+                    .numpy()
+                )
                 if with_grad:
                     g = losses.psi(spec.loss, r, spec.huber_delta) / y.numel()
                     gw = torch.einsum("tnk,nd->tkd", g, x).reshape(len(th), -1)
                     parts = [gw, g.sum(1)] if spec.bias else [gw]
-                    grad_out[s:s + per] = torch.cat(parts, 1).double().numpy()
+                    grad_out[s : s + per] = torch.cat(parts, 1).double().numpy()
         return loss_out, grad_out
 
     def _record(self, rows: np.ndarray) -> None:
@@ -335,13 +359,25 @@ class Stepper:
         self.history.append(rows, grad, train, test)
 
 
-def run(data: Dataset, spec: TrainSpec = TrainSpec(), steps: int = 100, start=None,
-        stop_at_convergence: bool = False) -> Stepper:
+def run(
+    data: Dataset,
+    spec: TrainSpec = TrainSpec(),
+    steps: int = 100,
+    start=None,
+    stop_at_convergence: bool = False,
+) -> Stepper:
     """Convenience: a Stepper after `steps` steps."""
     stepper = Stepper(data, spec, start)
     stepper.step(steps, stop_at_convergence)
     return stepper
 
 
-__all__ = ["TrainSpec", "Stepper", "batch_loader", "epochs", "make_optimizer", "initial_params",
-           "run"]
+__all__ = [
+    "TrainSpec",
+    "Stepper",
+    "batch_loader",
+    "epochs",
+    "make_optimizer",
+    "initial_params",
+    "run",
+]

@@ -21,10 +21,12 @@ while run.notes:
 
 @st.fragment(run_every=view.TICK if run.running else None)
 def panel() -> None:
+    if run.redraw:  # Run, Pause, Reset or a stop: restart the page to set the live timer
+        run.redraw = False
+        st.rerun()
     if run.running:
         live.tick(run)
-    if view.controls(run):
-        st.rerun()
+    view.controls(run)
     if run.notice:
         st.info(run.notice)
     if run.stop_reason:
@@ -36,14 +38,14 @@ def panel() -> None:
     with st.container(border=True):
         st.markdown("**The update rule**, at the step on show")
         view.rule(run, frame)
-    if run.running is False and st.session_state.get("was_running"):
-        st.session_state["was_running"] = False
-        st.rerun()  # the run stopped by itself: redraw the page without the timer
-    st.session_state["was_running"] = run.running
+    if run.redraw:  # the run stopped by itself: redraw the page without the live timer
+        run.redraw = False
+        st.rerun()
 
 
 panel()
 
-if st.toggle("Replay the recorded run in the browser (Plotly frames, no server calls)",
-             key="show_replay"):
+if st.toggle(
+    "Replay the recorded run in the browser (Plotly frames, no server calls)", key="show_replay"
+):
     view.replay(run)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from linreg import fastpath, landscape, scratch
 from linreg.data import Dataset, crop_yields, seed000, split, synthetic_line, synthetic_linear
-from linreg.surface import loss_grid, surface
+from linreg.surfaces import loss_grid, surface
 from linreg.trainer import Stepper, TrainSpec
 
 DELTA = 0.5
@@ -24,8 +24,17 @@ LOSSES = ("mse", "mae", "huber")
 
 # ---- data and small helpers ---------------------------------------------------------------
 def noisy_line(seed=3, n=60) -> Dataset:
-    x, y = synthetic_line(1.5, -0.5, noise=0.3, n_points=n, x_min=-1.0, x_max=2.0,
-                          outlier_fraction=0.1, outlier_size=4.0, seed=seed)
+    x, y = synthetic_line(
+        1.5,
+        -0.5,
+        noise=0.3,
+        n_points=n,
+        x_min=-1.0,
+        x_max=2.0,
+        outlier_fraction=0.1,
+        outlier_size=4.0,
+        seed=seed,
+    )
     return split(x, y, 0.8, "ordered")
 
 
@@ -43,22 +52,27 @@ def crop_standardised() -> Dataset:
     return split(x, y, 1.0)
 
 
-DATASETS = {"seed000": seed000, "line": noisy_line, "multi": three_by_two,
-            "crop": crop_standardised}
+DATASETS = {
+    "seed000": seed000,
+    "line": noisy_line,
+    "multi": three_by_two,
+    "crop": crop_standardised,
+}
 
 
 def n_params(data: Dataset, bias: bool) -> int:
     return data.n_features * data.n_targets + (data.n_targets if bias else 0)
 
 
-def torch_loss(data: Dataset, theta, loss: str, bias: bool = True, which: str = "train",
-               delta: float = DELTA) -> torch.Tensor:
+def torch_loss(
+    data: Dataset, theta, loss: str, bias: bool = True, which: str = "train", delta: float = DELTA
+) -> torch.Tensor:
     """The loss of nn.Linear-style parameters θ = [W.ravel(), b] through F.*_loss, float64."""
     x = torch.tensor(data.x_train if which == "train" else data.x_test)
     y = torch.tensor(data.y_train if which == "train" else data.y_test)
     d, k = data.n_features, data.n_targets
     w = theta[: k * d].reshape(k, d)
-    pred = F.linear(x, w, theta[k * d:] if bias else None)
+    pred = F.linear(x, w, theta[k * d :] if bias else None)
     if loss == "mse":
         return F.mse_loss(pred, y)
     if loss == "mae":
@@ -76,7 +90,7 @@ def lstsq_theta(data: Dataset, bias: bool = True) -> np.ndarray:
     """Least squares per target, flattened as [W.ravel(), b]."""
     x, y = data.x_train, data.y_train
     a = np.hstack([x, np.ones((len(x), 1))]) if bias else x
-    cols = np.linalg.lstsq(a, y, rcond=None)[0]              # (d [+1], k)
+    cols = np.linalg.lstsq(a, y, rcond=None)[0]  # (d [+1], k)
     d = x.shape[1]
     return np.concatenate([cols[:d].T.ravel()] + ([cols[d]] if bias else []))
 
@@ -140,11 +154,12 @@ def test_mae_optimum_is_the_best_interpolating_line(seed, bias):
         pred = x * got_cols[j][0] + (got_cols[j][1] if bias else 0.0)
         assert np.abs(pred - y).mean() == pytest.approx(best, abs=1e-9)
         winners = np.unique(cands[objective <= best + 1e-12].round(9), axis=0)
-        if len(winners) == 1:                      # a unique minimiser: the parameters too
+        if len(winners) == 1:  # a unique minimiser: the parameters too
             np.testing.assert_allclose(got_cols[j], winners[0][:p], atol=1e-6)
     # and through the engine's own objective, which the trainer's losses agree with below
     assert landscape.loss_at(data, got, "mae", bias=bias)[0] == pytest.approx(
-        torch_loss(data, torch.tensor(got), "mae", bias).item(), abs=1e-12)
+        torch_loss(data, torch.tensor(got), "mae", bias).item(), abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("bias", [True, False])
@@ -267,8 +282,9 @@ def test_scratch_numpy_gradient_is_autograd(which):
     d, k = data.n_features, data.n_targets
     rng = np.random.default_rng(6)
     for theta in rng.normal(0, 1.5, (5, n_params(data, True))):
-        gw, gb = scratch.numpy_gradient(data.x_train, data.y_train,
-                                        theta[: k * d].reshape(k, d), theta[k * d:])
+        gw, gb = scratch.numpy_gradient(
+            data.x_train, data.y_train, theta[: k * d].reshape(k, d), theta[k * d :]
+        )
         want = autograd_gradient(data, theta, "mse")
         np.testing.assert_allclose(np.r_[gw.ravel(), gb], want, rtol=1e-10, atol=1e-10)
 
@@ -289,11 +305,13 @@ def test_hessian_eigenvalues(which, bias):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     # torch's Hessian of the whole loss over all k targets' parameters has the same spectrum
     full = torch.autograd.functional.hessian(
-        lambda t: torch_loss(data, t, "mse", bias), torch.zeros(n_params(data, bias),
-                                                                 dtype=torch.float64))
+        lambda t: torch_loss(data, t, "mse", bias),
+        torch.zeros(n_params(data, bias), dtype=torch.float64),
+    )
     full_eigs = np.linalg.eigvalsh(full.numpy())
-    np.testing.assert_allclose(full_eigs, np.sort(np.repeat(want, data.n_targets)),
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        full_eigs, np.sort(np.repeat(want, data.n_targets)), rtol=1e-9, atol=1e-12
+    )
     assert landscape.critical_learning_rate(data, bias) == pytest.approx(2 / want[-1], rel=1e-12)
 
 
@@ -303,7 +321,7 @@ def plain_gd(data, lr, start, steps, bias=True):
     x, y, theta = data.x_train, data.y_train, np.asarray(start, dtype=np.float64).copy()
     out = [theta]
     for _ in range(steps):
-        w, b = theta[: k * d].reshape(k, d), theta[k * d:] if bias else 0.0
+        w, b = theta[: k * d].reshape(k, d), theta[k * d :] if bias else 0.0
         r = x @ w.T + b - y
         g = 2 * r / r.size
         theta = theta - lr * np.concatenate([(g.T @ x).ravel()] + ([g.sum(0)] if bias else []))
@@ -355,8 +373,15 @@ def test_fast_path_is_the_stepper_trajectory(name, which, bias):
     spec = TrainSpec(loss="mse", optimizer=name, learning_rate=lr, dtype="float64", bias=bias)
     stepper = Stepper(data, spec, start=start)
     stepper.step(300)
-    got = fastpath.params_at(data, lr, start, np.arange(301), momentum=0.9 if name != "sgd"
-                             else 0.0, nesterov=name == "nesterov", bias=bias)
+    got = fastpath.params_at(
+        data,
+        lr,
+        start,
+        np.arange(301),
+        momentum=0.9 if name != "sgd" else 0.0,
+        nesterov=name == "nesterov",
+        bias=bias,
+    )
     np.testing.assert_allclose(got, stepper.history.params, rtol=0, atol=1e-9)
     assert np.abs(got[-1] - got[0]).max() > 0.05
 
@@ -367,7 +392,7 @@ def momentum_gd(data, lr, start, steps, momentum, nesterov, bias=True):
     x, y, theta = data.x_train, data.y_train, np.asarray(start, dtype=np.float64).copy()
     buf = None
     for _ in range(steps):
-        w, b = theta[: k * d].reshape(k, d), theta[k * d:] if bias else 0.0
+        w, b = theta[: k * d].reshape(k, d), theta[k * d :] if bias else 0.0
         r = x @ w.T + b - y
         dr = 2 * r / r.size
         g = np.concatenate([(dr.T @ x).ravel()] + ([dr.sum(0)] if bias else []))
@@ -376,9 +401,10 @@ def momentum_gd(data, lr, start, steps, momentum, nesterov, bias=True):
     return theta
 
 
-@pytest.mark.parametrize(("name", "momentum", "nesterov"),
-                         [("sgd", 0.0, False), ("momentum", 0.9, False),
-                          ("nesterov", 0.9, True), ("heavy", 0.5, False)])
+@pytest.mark.parametrize(
+    ("name", "momentum", "nesterov"),
+    [("sgd", 0.0, False), ("momentum", 0.9, False), ("nesterov", 0.9, True), ("heavy", 0.5, False)],
+)
 def test_fast_path_far_ahead_is_the_numpy_loop(name, momentum, nesterov):
     data = three_by_two()
     lr = 0.02
@@ -386,8 +412,9 @@ def test_fast_path_far_ahead_is_the_numpy_loop(name, momentum, nesterov):
     steps = [0, 1, 2, 17, 1000, 4000]
     got = fastpath.params_at(data, lr, start, steps, momentum=momentum, nesterov=nesterov)
     for row, t in zip(got, steps, strict=True):
-        np.testing.assert_allclose(row, momentum_gd(data, lr, start, t, momentum, nesterov),
-                                   rtol=0, atol=1e-9)
+        np.testing.assert_allclose(
+            row, momentum_gd(data, lr, start, t, momentum, nesterov), rtol=0, atol=1e-9
+        )
     # plain GD also matches the simple loop used for the critical learning rate
     if momentum == 0:
         np.testing.assert_allclose(got, plain_gd(data, lr, start, 4000)[steps], atol=1e-9)

@@ -24,8 +24,14 @@ LOSSES = ("mse", "mae", "huber")
 DELTA = 0.5
 STEPS = 200
 # Learning rates that move far in 200 steps without diverging on the data below.
-RATES = {"sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adam": 0.05, "rmsprop": 0.01,
-         "adagrad": 0.1}
+RATES = {
+    "sgd": 0.05,
+    "momentum": 0.01,
+    "nesterov": 0.01,
+    "adam": 0.05,
+    "rmsprop": 0.01,
+    "adagrad": 0.1,
+}
 
 
 # ---- the reference ----------------------------------------------------------------------
@@ -33,7 +39,7 @@ def numpy_gradient(theta, x, y, loss, delta=DELTA, bias=True):
     """Full gradient of the mean loss over the batch (x, y) for flat θ = [W.ravel(), b]."""
     k, d = y.shape[1], x.shape[1]
     w = theta[: k * d].reshape(k, d)
-    b = theta[k * d:] if bias else np.zeros(k)
+    b = theta[k * d :] if bias else np.zeros(k)
     r = x @ w.T + b - y
     n = r.size
     if loss == "mse":
@@ -60,7 +66,7 @@ class NumpyOptimizer:
         if self.name == "sgd":
             return theta - lr * g
         if self.name in ("momentum", "nesterov"):
-            self.buf = g.copy() if t == 1 else self.mu * self.buf + g   # dampening 0
+            self.buf = g.copy() if t == 1 else self.mu * self.buf + g  # dampening 0
             d = g + self.mu * self.buf if self.name == "nesterov" else self.buf
             return theta - lr * d
         if self.name == "adam":
@@ -70,12 +76,15 @@ class NumpyOptimizer:
             m_hat, v_hat = self.m / (1 - b1**t), self.v / (1 - b2**t)
             return theta - lr * m_hat / (np.sqrt(v_hat) + 1e-8)
         if self.name == "rmsprop":
-            self.v = (1 - self.alpha) * g * g if t == 1 else (
-                self.alpha * self.v + (1 - self.alpha) * g * g)
+            self.v = (
+                (1 - self.alpha) * g * g
+                if t == 1
+                else (self.alpha * self.v + (1 - self.alpha) * g * g)
+            )
             return theta - lr * g / (np.sqrt(self.v) + 1e-8)
         if self.name == "adagrad":
-            lr_t = lr / (1 + (t - 1) * 0.0)                            # lr_decay 0
-            self.v = g * g if t == 1 else self.v + g * g               # initial accumulator 0
+            lr_t = lr / (1 + (t - 1) * 0.0)  # lr_decay 0
+            self.v = g * g if t == 1 else self.v + g * g  # initial accumulator 0
             return theta - lr_t * g / (np.sqrt(self.v) + 1e-10)
         raise ValueError(self.name)
 
@@ -95,8 +104,17 @@ def numpy_run(x, y, start, name, lr, loss, steps, batches=None, bias=True):
 # ---- data -------------------------------------------------------------------------------
 def noisy_line() -> Dataset:
     """60 noisy points on y = 1.5x - 0.5 with 10 % outliers, ordered 80/20 split."""
-    x, y = synthetic_line(1.5, -0.5, noise=0.3, n_points=60, x_min=-1.0, x_max=2.0,
-                          outlier_fraction=0.1, outlier_size=4.0, seed=3)
+    x, y = synthetic_line(
+        1.5,
+        -0.5,
+        noise=0.3,
+        n_points=60,
+        x_min=-1.0,
+        x_max=2.0,
+        outlier_fraction=0.1,
+        outlier_size=4.0,
+        seed=3,
+    )
     return split(x, y, 0.8, "ordered")
 
 
@@ -124,8 +142,9 @@ def stepper_run(data, start, spec, steps=STEPS):
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_full_batch_trajectory_matches_documented_update(name, loss, which):
     data, start = DATASETS[which](), STARTS[which]
-    spec = TrainSpec(loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name],
-                     dtype="float64")
+    spec = TrainSpec(
+        loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name], dtype="float64"
+    )
     got = stepper_run(data, start, spec)
     want = numpy_run(data.x_train, data.y_train, start, name, RATES[name], loss, STEPS)
     assert got.shape == want.shape
@@ -166,8 +185,9 @@ def test_reference_update_rules_on_a_hand_example():
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_autograd_and_closed_form_give_the_same_full_batch_run(name, loss, which):
     data, start = DATASETS[which](), STARTS[which]
-    spec = TrainSpec(loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name],
-                     dtype="float64")
+    spec = TrainSpec(
+        loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name], dtype="float64"
+    )
     closed = stepper_run(data, start, spec)
     auto = stepper_run(data, start, replace(spec, gradient="autograd"))
     np.testing.assert_allclose(auto, closed, rtol=0, atol=1e-12)
@@ -178,8 +198,16 @@ def test_autograd_and_closed_form_give_the_same_full_batch_run(name, loss, which
 @pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
 def test_autograd_and_closed_form_give_the_same_mini_batch_run(name, loss, shuffle):
     data, start = noisy_line(), STARTS["line"]
-    spec = TrainSpec(loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name],
-                     dtype="float64", batch_size=8, shuffle=shuffle, seed=11)
+    spec = TrainSpec(
+        loss=loss,
+        huber_delta=DELTA,
+        optimizer=name,
+        learning_rate=RATES[name],
+        dtype="float64",
+        batch_size=8,
+        shuffle=shuffle,
+        seed=11,
+    )
     closed = stepper_run(data, start, spec)
     auto = stepper_run(data, start, replace(spec, gradient="autograd"))
     np.testing.assert_allclose(auto, closed, rtol=0, atol=1e-12)
@@ -187,29 +215,32 @@ def test_autograd_and_closed_form_give_the_same_mini_batch_run(name, loss, shuff
 
 def standard_batches(x, y, batch_size, shuffle, seed):
     """The tutorial's DataLoader, epoch after epoch, as NumPy arrays."""
-    loader = DataLoader(TensorDataset(torch.tensor(x), torch.tensor(y)), batch_size=batch_size,
-                        shuffle=shuffle, generator=torch.Generator().manual_seed(seed))
+    loader = DataLoader(
+        TensorDataset(torch.tensor(x), torch.tensor(y)),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        generator=torch.Generator().manual_seed(seed),
+    )
     while True:
         for xb, yb in loader:
             yield xb.numpy(), yb.numpy()
 
 
-# Engine bug: trainer.batch_loader hands the seeded generator to the RandomSampler only. A
-# standard DataLoader(..., shuffle=True, generator=g) also draws its base seed from g
-# (`torch.empty((), dtype=torch.int64).random_(generator=loader.generator)`, once per epoch,
-# before the shuffle), so its permutations differ from the engine's.
-SHUFFLED_BATCHES_DIFFER = pytest.mark.xfail(
-    strict=True,
-    reason="batch_loader's shuffled batches are not DataLoader(shuffle=True, generator=g)'s: "
-           "the standard loader draws its base seed from g before each epoch's permutation",
-)
 
 
 def batch_run(name, loss, which, shuffle, seed=2024):
     """(Stepper run, NumPy run replaying the standard DataLoader's batches)."""
     data, start = DATASETS[which](), STARTS[which]
-    spec = TrainSpec(loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name],
-                     dtype="float64", batch_size=8, shuffle=shuffle, seed=seed)
+    spec = TrainSpec(
+        loss=loss,
+        huber_delta=DELTA,
+        optimizer=name,
+        learning_rate=RATES[name],
+        dtype="float64",
+        batch_size=8,
+        shuffle=shuffle,
+        seed=seed,
+    )
     batches = standard_batches(data.x_train, data.y_train, 8, shuffle, seed)
     want = numpy_run(data.x_train, data.y_train, start, name, RATES[name], loss, STEPS, batches)
     return stepper_run(data, start, spec), want
@@ -223,27 +254,17 @@ def test_ordered_mini_batches_are_the_standard_data_loaders(name, loss, which):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
 
 
-# Engine bug: trainer.batch_loader gives the seeded generator to the RandomSampler only. A
-# standard DataLoader(..., shuffle=True, generator=g) also draws its base seed from g
-# (`torch.empty((), dtype=torch.int64).random_(generator=loader.generator)`, at every
-# iter(), i.e. before each epoch's permutation), so its permutations differ from the engine's.
-SHUFFLED_BATCHES_DIFFER = pytest.mark.xfail(
-    strict=True,
-    reason="batch_loader's shuffled batches are not DataLoader(shuffle=True, generator=g)'s: "
-           "the standard loader draws its base seed from g before each epoch's permutation",
+
+
+@pytest.mark.parametrize(
+    ("name", "loss", "which"),
+    [("sgd", "mse", "line"), ("sgd", "mae", "multi"), ("adam", "huber", "multi")],
 )
-
-
-@SHUFFLED_BATCHES_DIFFER
-@pytest.mark.parametrize(("name", "loss", "which"),
-                         [("sgd", "mse", "line"), ("sgd", "mae", "multi"),
-                          ("adam", "huber", "multi")])
 def test_shuffled_mini_batches_are_the_standard_data_loaders(name, loss, which):
     got, want = batch_run(name, loss, which, shuffle=True)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
 
 
-@SHUFFLED_BATCHES_DIFFER
 def test_shuffled_batch_rows_are_the_standard_data_loaders():
     """The rows of each batch, three epochs long: no optimizer involved."""
     x = np.arange(20.0).reshape(-1, 1)
@@ -261,16 +282,35 @@ def test_shuffled_batch_rows_are_the_standard_data_loaders():
 def test_mini_batch_order_depends_on_the_seed():
     """A different seed must give other batches (so the check above is not vacuous)."""
     data, start = noisy_line(), STARTS["line"]
-    runs = [stepper_run(data, start, TrainSpec(loss="mse", optimizer="sgd", learning_rate=0.05,
-                                               dtype="float64", batch_size=8, seed=s), 20)
-            for s in (1, 2)]
+    runs = [
+        stepper_run(
+            data,
+            start,
+            TrainSpec(
+                loss="mse",
+                optimizer="sgd",
+                learning_rate=0.05,
+                dtype="float64",
+                batch_size=8,
+                seed=s,
+            ),
+            20,
+        )
+        for s in (1, 2)
+    ]
     assert np.abs(runs[0][-1] - runs[1][-1]).max() > 1e-6
 
 
 def test_float32_run_follows_the_float64_reference_closely():
     """The default precision: same rule, float32 rounding only."""
     data, start = three_by_two(), STARTS["multi"]
-    got = stepper_run(data, start, TrainSpec(loss="huber", huber_delta=DELTA, optimizer="adam",
-                                             learning_rate=0.05, dtype="float32"), 100)
+    got = stepper_run(
+        data,
+        start,
+        TrainSpec(
+            loss="huber", huber_delta=DELTA, optimizer="adam", learning_rate=0.05, dtype="float32"
+        ),
+        100,
+    )
     want = numpy_run(data.x_train, data.y_train, start, "adam", 0.05, "huber", 100)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-4)

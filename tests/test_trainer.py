@@ -20,8 +20,17 @@ START = [-0.4936, 0.3721]
 
 
 def noisy_line() -> Dataset:
-    x, y = synthetic_line(1.5, -0.5, noise=0.3, n_points=60, x_min=-1.0, x_max=2.0,
-                          outlier_fraction=0.1, outlier_size=4.0, seed=3)
+    x, y = synthetic_line(
+        1.5,
+        -0.5,
+        noise=0.3,
+        n_points=60,
+        x_min=-1.0,
+        x_max=2.0,
+        outlier_fraction=0.1,
+        outlier_size=4.0,
+        seed=3,
+    )
     return split(x, y, 0.8, "ordered")
 
 
@@ -34,14 +43,14 @@ def three_by_two() -> Dataset:
 # ---- NumPy references ---------------------------------------------------------------------
 def gradient(data, theta, loss="mse", delta=1.0):
     d, k = data.n_features, data.n_targets
-    r = data.x_train @ theta[: k * d].reshape(k, d).T + theta[k * d:] - data.y_train
+    r = data.x_train @ theta[: k * d].reshape(k, d).T + theta[k * d :] - data.y_train
     dr = {"mse": 2 * r, "mae": np.sign(r), "huber": np.clip(r, -delta, delta)}[loss] / r.size
     return np.r_[(dr.T @ data.x_train).ravel(), dr.sum(0)]
 
 
 def mse(data, theta):
     d, k = data.n_features, data.n_targets
-    r = data.x_train @ theta[: k * d].reshape(k, d).T + theta[k * d:] - data.y_train
+    r = data.x_train @ theta[: k * d].reshape(k, d).T + theta[k * d :] - data.y_train
     return np.mean(r**2)
 
 
@@ -79,11 +88,14 @@ def first_bad_step(data, path):
     return int(np.argmax(bad))
 
 
-@pytest.mark.parametrize(("which", "lr_of"), [
-    ("seed000", lambda data: 10.0),
-    ("seed000", lambda data: 1.003 * landscape.critical_learning_rate(data)),
-    ("multi", lambda data: 1.01 * landscape.critical_learning_rate(data)),
-])
+@pytest.mark.parametrize(
+    ("which", "lr_of"),
+    [
+        ("seed000", lambda data: 10.0),
+        ("seed000", lambda data: 1.003 * landscape.critical_learning_rate(data)),
+        ("multi", lambda data: 1.01 * landscape.critical_learning_rate(data)),
+    ],
+)
 def test_divergence_is_flagged_at_the_first_bad_step(which, lr_of):
     data = seed000() if which == "seed000" else three_by_two()
     start = START if which == "seed000" else np.linspace(-1, 1, 8)
@@ -109,7 +121,22 @@ def test_divergence_is_flagged_at_the_first_bad_step(which, lr_of):
     assert stepper.status == "running"
     assert stepper.step(20) == 20
     want = gd_path(data, path[bad - 1], 0.01, 20)
-    np.testing.assert_allclose(stepper.history.params[bad - 1:], want, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(stepper.history.params[bad - 1 :], want, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov"])
+def test_a_lower_learning_rate_rescues_a_diverged_momentum_run(name):
+    data = seed000()
+    spec = replace(F64, optimizer=name, learning_rate=10.0)
+    stepper = Stepper(data, spec, start=START)
+    stepper.step(100)
+    assert stepper.status == "diverged"
+    last_good = stepper.params
+    stepper.configure(replace(spec, learning_rate=0.001))
+    assert stepper.step(20) == 20
+    assert stepper.status == "running"
+    assert np.all(np.isfinite(stepper.history.params))
+    np.testing.assert_array_equal(stepper.history.params[-21], last_good)
 
 
 def test_divergence_past_a_chunk_boundary():
@@ -121,8 +148,7 @@ def test_divergence_past_a_chunk_boundary():
 
 def test_overflow_to_infinity_is_divergence():
     data = seed000()
-    stepper = Stepper(data, TrainSpec(loss="mse", learning_rate=1e30, dtype="float32"),
-                      start=START)
+    stepper = Stepper(data, TrainSpec(loss="mse", learning_rate=1e30, dtype="float32"), start=START)
     assert stepper.step(5) == 0
     assert stepper.diverged_at == 1
     assert len(stepper.history) == 1
@@ -161,8 +187,9 @@ def test_reset_after_divergence():
     stepper.reset(replace(F64, learning_rate=0.1))
     assert stepper.status == "ready" and stepper.steps == 0
     assert stepper.step(30) == 30
-    np.testing.assert_allclose(stepper.history.params, gd_path(seed000(), START, 0.1, 30),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        stepper.history.params, gd_path(seed000(), START, 0.1, 30), atol=1e-12
+    )
 
 
 # ---- configure ------------------------------------------------------------------------------
@@ -205,8 +232,9 @@ def test_optimizer_change_continues_from_the_params_with_a_new_optimizer():
     stepper.configure(replace(spec, optimizer="sgd", learning_rate=0.05))
     np.testing.assert_array_equal(stepper.params, at_50)
     stepper.step(20)
-    np.testing.assert_allclose(stepper.history.params[50:], gd_path(data, at_50, 0.05, 20),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        stepper.history.params[50:], gd_path(data, at_50, 0.05, 20), rtol=0, atol=1e-12
+    )
 
 
 def test_dtype_change_continues_from_the_params():
@@ -247,28 +275,32 @@ def test_random_start_leaves_the_global_generator_alone():
     torch.manual_seed(7)
     state = torch.get_rng_state()
     initial_params(3, 2, 11)
-    Stepper(three_by_two(), TrainSpec(seed=11)).step(5)
     assert torch.equal(state, torch.get_rng_state())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "batch_loader's DataLoader has no generator, so each epoch it draws its base seed from "
-    "torch's global generator"))
-def test_mini_batches_leave_the_global_generator_alone():
+def test_building_a_stepper_leaves_the_global_generator_alone():
     torch.manual_seed(7)
     state = torch.get_rng_state()
-    Stepper(three_by_two(), TrainSpec(seed=11, batch_size=8)).step(20)
+    Stepper(three_by_two(), TrainSpec(seed=11), start=np.zeros(8)).step(5)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+def test_mini_batches_leave_the_global_generator_alone():
+    stepper = Stepper(three_by_two(), TrainSpec(seed=11, batch_size=8), start=np.zeros(8))
+    torch.manual_seed(7)
+    state = torch.get_rng_state()
+    stepper.step(20)
     assert torch.equal(state, torch.get_rng_state())
 
 
 # ---- convergence ------------------------------------------------------------------------------
-def plateau_by_definition(loss, window, tolerance):
+def plateau_by_definition(loss, window, tolerance, since=0):
     """History.plateau's docstring, literally: the first t at which the best loss of the last
-    `window` steps (t-window+1 .. t) is no better than the best before them by more than
-    tolerance·|best before|."""
-    for t in range(window, len(loss)):
-        before = min(loss[: t - window + 1])
-        last = min(loss[t - window + 1: t + 1])
+    `window` steps (t-window+1 .. t) is no better than the best before them (from step
+    `since` on) by more than tolerance·|best before|."""
+    for t in range(since + window, len(loss)):
+        before = min(loss[since : t - window + 1])
+        last = min(loss[t - window + 1 : t + 1])
         if before - last <= tolerance * abs(before):
             return t
     return None
@@ -292,35 +324,36 @@ def test_without_stop_the_run_goes_on():
     assert stepper.converged_at is None and stepper.status == "running"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after configure(), History.plateau still scans the whole history, so the next "
-    "step(stop_at_convergence=True) reports the old plateau from before the change"))
 def test_convergence_after_a_change_is_judged_after_the_change():
     data = noisy_line()
-    spec = replace(F64, learning_rate=0.002)
+    spec = replace(F64, learning_rate=1e-6)  # so slow that it counts as converged
     stepper = Stepper(data, spec, start=START)
     stepper.step(5000, stop_at_convergence=True, tolerance=1e-3)
     assert stepper.status == "converged"
     changed_at = stepper.steps
-    stepper.configure(replace(spec, learning_rate=0.2))
+    stepper.configure(replace(spec, learning_rate=0.1))
+    assert stepper.converged_at is None
     stepper.step(5000, stop_at_convergence=True, tolerance=1e-3)
-    # the loss keeps falling well after the change...
+    # the loss falls a lot after the change...
     loss = stepper.history.train_loss
-    assert loss[-1] < 0.9 * loss[changed_at]
+    assert loss[-1] < 0.5 * loss[changed_at]
     # ...so any convergence must be dated after it
     assert stepper.converged_at is None or stepper.converged_at > changed_at
 
 
-@pytest.mark.parametrize(("loss", "window", "tolerance", "want"), [
-    ([3.0, 2.0], 2, 0.0, None),                           # not longer than the window
-    ([5.0, 4.0, 3.0, 2.0, 1.0], 2, 0.0, None),            # always improving
-    ([1.0, 1.0, 1.0, 1.0], 2, 0.0, 2),                    # flat from the start
-    ([10, 9, 8, 7, 7, 7, 7, 7], 2, 0.0, 5),
-    ([5, 6, 4, 7, 8, 9], 2, 0.0, 4),                      # worse steps count as no progress
-    ([100, 99.99, 99.98, 99.97], 1, 1e-3, 1),             # relative tolerance
-    ([100, 99.99, 99.98, 99.97], 1, 1e-5, None),
-    ([1.0, -1.0, -1.0], 1, 0.0, 2),                       # negative losses: |before|
-])
+@pytest.mark.parametrize(
+    ("loss", "window", "tolerance", "want"),
+    [
+        ([3.0, 2.0], 2, 0.0, None),  # not longer than the window
+        ([5.0, 4.0, 3.0, 2.0, 1.0], 2, 0.0, None),  # always improving
+        ([1.0, 1.0, 1.0, 1.0], 2, 0.0, 2),  # flat from the start
+        ([10, 9, 8, 7, 7, 7, 7, 7], 2, 0.0, 5),
+        ([5, 6, 4, 7, 8, 9], 2, 0.0, 4),  # worse steps count as no progress
+        ([100, 99.99, 99.98, 99.97], 1, 1e-3, 1),  # relative tolerance
+        ([100, 99.99, 99.98, 99.97], 1, 1e-5, None),
+        ([1.0, -1.0, -1.0], 1, 0.0, 2),  # negative losses: |before|
+    ],
+)
 def test_plateau_on_hand_made_losses(loss, window, tolerance, want):
     history = History(1)
     loss = np.asarray(loss, dtype=float)
@@ -328,13 +361,29 @@ def test_plateau_on_hand_made_losses(loss, window, tolerance, want):
     assert history.plateau(window, tolerance) == want
 
 
-@settings(deadline=None, max_examples=200)
-@given(st.lists(st.floats(0, 10, allow_nan=False), min_size=1, max_size=40),
-       st.integers(1, 10), st.sampled_from([0.0, 1e-3, 0.1]))
-def test_plateau_matches_its_definition(loss, window, tolerance):
+def test_plateau_counts_from_since():
+    history = History(1)
+    loss = np.array([9.0, 9.0, 9.0, 5.0, 4.0, 3.0, 3.0, 3.0, 3.0])
+    history.append(np.zeros((9, 1)), np.zeros((9, 1)), loss, loss)
+    assert history.plateau(2, 0.0) == 2  # the flat start
+    assert history.plateau(2, 0.0, since=3) == 7  # 3.0 at 5, then no better at 6 and 7
+    assert history.plateau(2, 0.0, since=7) is None
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(st.floats(0, 10, allow_nan=False), min_size=1, max_size=40),
+    st.integers(1, 10),
+    st.sampled_from([0.0, 1e-3, 0.1]),
+    st.integers(0, 45),
+)
+def test_plateau_matches_its_definition(loss, window, tolerance, since):
     history = History(1)
     history.append(np.zeros((len(loss), 1)), np.zeros((len(loss), 1)), loss, loss)
-    assert history.plateau(window, tolerance) == plateau_by_definition(loss, window, tolerance)
+    want = plateau_by_definition(loss, window, tolerance, since)
+    assert history.plateau(window, tolerance, since) == want
+    if since == 0:
+        assert history.plateau(window, tolerance) == want
 
 
 # ---- evaluate and the recorded history --------------------------------------------------------
@@ -351,7 +400,7 @@ def torch_loss_and_grad(data, theta, loss, delta, which="train"):
     y = torch.tensor(data.y_train if which == "train" else data.y_test)
     d, k = data.n_features, data.n_targets
     t = torch.tensor(theta, requires_grad=True)
-    value = functional(loss, F.linear(x, t[: k * d].reshape(k, d), t[k * d:]), y, delta)
+    value = functional(loss, F.linear(x, t[: k * d].reshape(k, d), t[k * d :]), y, delta)
     value.backward()
     return value.item(), t.grad.numpy()
 
@@ -361,8 +410,9 @@ def torch_loss_and_grad(data, theta, loss, delta, which="train"):
 def test_evaluate_is_torch_functional_loss(which, loss):
     data = noisy_line() if which == "line" else three_by_two()
     p = data.n_features * data.n_targets + data.n_targets
-    stepper = Stepper(data, TrainSpec(loss=loss, huber_delta=0.7, dtype="float64"),
-                      start=np.zeros(p))
+    stepper = Stepper(
+        data, TrainSpec(loss=loss, huber_delta=0.7, dtype="float64"), start=np.zeros(p)
+    )
     rows = np.random.default_rng(2).normal(0, 2, (9, p))
     train, grad = stepper.evaluate(rows, "train", with_grad=True)
     test = stepper.evaluate(rows, "test")[0]
@@ -370,8 +420,9 @@ def test_evaluate_is_torch_functional_loss(which, loss):
         want_train, want_grad = torch_loss_and_grad(data, row, loss, 0.7)
         assert tr == pytest.approx(want_train, rel=1e-12, abs=1e-12)
         np.testing.assert_allclose(g, want_grad, rtol=1e-10, atol=1e-12)
-        assert te == pytest.approx(torch_loss_and_grad(data, row, loss, 0.7, "test")[0],
-                                   rel=1e-12, abs=1e-12)
+        assert te == pytest.approx(
+            torch_loss_and_grad(data, row, loss, 0.7, "test")[0], rel=1e-12, abs=1e-12
+        )
     # float32 runs evaluate in float32: close, not equal
     stepper32 = Stepper(data, TrainSpec(loss=loss, huber_delta=0.7), start=np.zeros(p))
     np.testing.assert_allclose(stepper32.evaluate(rows)[0], train, rtol=1e-5)
@@ -379,8 +430,15 @@ def test_evaluate_is_torch_functional_loss(which, loss):
 
 def test_history_records_full_batch_values_for_mini_batch_runs():
     data = three_by_two()
-    spec = TrainSpec(loss="huber", huber_delta=0.7, optimizer="adam", learning_rate=0.05,
-                     dtype="float64", batch_size=8, seed=4)
+    spec = TrainSpec(
+        loss="huber",
+        huber_delta=0.7,
+        optimizer="adam",
+        learning_rate=0.05,
+        dtype="float64",
+        batch_size=8,
+        seed=4,
+    )
     stepper = Stepper(data, spec, start=np.zeros(8))
     stepper.step(30)
     h = stepper.history
@@ -389,7 +447,8 @@ def test_history_records_full_batch_values_for_mini_batch_runs():
         assert h.train_loss[t] == pytest.approx(want_loss, rel=1e-12)
         np.testing.assert_allclose(h.grad[t], want_grad, rtol=1e-10, atol=1e-12)
         assert h.test_loss[t] == pytest.approx(
-            torch_loss_and_grad(data, h.params[t], "huber", 0.7, "test")[0], rel=1e-12)
+            torch_loss_and_grad(data, h.params[t], "huber", 0.7, "test")[0], rel=1e-12
+        )
 
 
 def test_empty_test_set_gives_nan_test_loss():
@@ -405,5 +464,6 @@ def test_history_grows_past_its_first_allocation():
     for _ in range(3):
         stepper.step(700)
     assert len(stepper.history) == 2101
-    np.testing.assert_allclose(stepper.history.params,
-                               gd_path(noisy_line(), START, 0.01, 2100), atol=1e-9)
+    np.testing.assert_allclose(
+        stepper.history.params, gd_path(noisy_line(), START, 0.01, 2100), atol=1e-9
+    )

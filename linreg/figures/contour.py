@@ -194,7 +194,7 @@ def contour_figure(
         style.layout(
             height=height,
             title=dict(text="Loss contour", x=0.5, y=0.98),
-                xaxis=dict(title=dict(text="weight"), range=[weights[0], weights[-1]]),
+            xaxis=dict(title=dict(text="weight"), range=[weights[0], weights[-1]]),
             yaxis=dict(title=dict(text="bias"), range=[biases[0], biases[-1]]),
         ),
     )

@@ -43,13 +43,32 @@ def loss_figure(
             )
         )
     i = int(np.clip(current, 0, len(steps) - 1))
+    values = np.concatenate([train, test])
+    values = values[np.isfinite(values)]
+    log = log_y and bool((values > 0).any())
+    low = float(values[values > 0].min()) if log else 0.0
+    top = nice_ceiling(float(values.max()) if values.size else 1.0)
+    # The step marker is a trace and the axes move in nice jumps, so that most updates
+    # change only trace data: the browser can then move the traces without a redraw.
+    traces.append(
+        trace(
+            "scatter",
+            x=[steps[i], steps[i]],
+            y=[low, top],
+            mode="lines",
+            name="Step shown",
+            showlegend=False,
+            hoverinfo="skip",
+            line=dict(color=style.current, width=1, dash="dot"),
+        )
+    )
     traces.append(
         trace(
             "scatter",
             x=[steps[i]],
             y=[train[i]],
             mode="markers",
-            name=f"Step {steps[i]}",
+            name="Step shown",
             marker=dict(
                 color=style.current,
                 size=style.marker_size + 4,
@@ -58,16 +77,11 @@ def loss_figure(
             ),
         )
     )
-    shapes = [vline(float(steps[i]), style.current, 1, "dot")]
-    if stopped_at is not None:
-        shapes.append(vline(float(stopped_at), style.minimum, 2, "dash"))
-    values = np.concatenate([train, test])
-    values = values[np.isfinite(values)]
-    if log_y and (values > 0).any():
+    shapes = [] if stopped_at is None else [vline(float(stopped_at), style.minimum, 2, "dash")]
+    if log:
         yaxis = dict(type="log", title=dict(text="loss (log scale)"))
     else:
-        top = float(values.max()) if values.size else 1.0
-        yaxis = dict(title=dict(text="loss"), range=[0, top * 1.05 or 1.0])
+        yaxis = dict(title=dict(text="loss"), range=[0, top])
     return figure(
         traces,
         style.layout(
@@ -75,9 +89,20 @@ def loss_figure(
             title=dict(text="Loss", x=0.5, y=0.98),
             shapes=shapes,
             yaxis=yaxis,
-            xaxis=dict(title=dict(text="step"), range=[0, max(float(steps[-1]), 1.0)]),
+            xaxis=dict(title=dict(text="step"), range=[0, nice_ceiling(max(float(steps[-1]), 10))]),
         ),
     )
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that is at least value (and positive)."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= value * (1 - 1e-12):
+            return float(m * power)
+    return float(10 * power)
 
 
 def vline(x: float, color: str, width: float, dash: str) -> dict:

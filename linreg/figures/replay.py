@@ -15,8 +15,21 @@ from linreg.figures.style import CLASSIC, Style, trace
 FRAMES = 150
 
 
-def replay_figure(x_train, y_train, x_test, y_test, steps, params, train_loss, weights, biases,
-                  loss_grid, style: Style = CLASSIC, fps: int = 30, height: int = 420) -> dict:
+def replay_figure(
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    steps,
+    params,
+    train_loss,
+    weights,
+    biases,
+    loss_grid,
+    style: Style = CLASSIC,
+    fps: int = 30,
+    height: int = 420,
+) -> dict:
     """The run's history as an animation of up to FRAMES frames."""
     x_train, y_train = np.ravel(x_train), np.ravel(y_train)
     x_all = np.concatenate([x_train, np.ravel(x_test)])
@@ -38,54 +51,166 @@ def replay_figure(x_train, y_train, x_test, y_test, steps, params, train_loss, w
         ]
 
     data = [
-        trace("scatter", x=x_train, y=y_train, mode="markers", name="Training data",
-              marker=dict(color=style.train, size=5), xaxis="x", yaxis="y"),
-        trace("scatter", x=np.ravel(x_test), y=np.ravel(y_test), mode="markers",
-              name="Testing data", marker=dict(color=style.test, size=5), xaxis="x", yaxis="y"),
-        trace("contour", x=weights, y=biases, z=shown, colorscale=style.colorscale,
-              showscale=False, ncontours=20, contours=dict(coloring="heatmap"),
-              xaxis="x2", yaxis="y2", hoverinfo="skip"),
-        trace("scatter", x=steps, y=train_loss, mode="lines", name="Train loss",
-              line=dict(color=style.train, width=2), xaxis="x3", yaxis="y3"),
-        trace("scatter", x=xs, y=w0 * xs + b0, mode="lines", name="Fitted line",
-              line=dict(color=style.fit, width=style.line_width), xaxis="x", yaxis="y"),
-        trace("scatter", x=[w0], y=[b0], mode="lines", name="Path",
-              line=dict(color=style.path, width=style.line_width), xaxis="x2", yaxis="y2"),
-        trace("scatter", x=[w0], y=[b0], mode="markers", name="Now",
-              marker=dict(color=style.current, size=11), xaxis="x2", yaxis="y2"),
-        trace("scatter", x=[steps[0]], y=[train_loss[0]], mode="markers", name="Step",
-              marker=dict(color=style.current, size=11), xaxis="x3", yaxis="y3"),
+        trace(
+            "scatter",
+            x=x_train,
+            y=y_train,
+            mode="markers",
+            name="Training data",
+            marker=dict(color=style.train, size=5),
+            xaxis="x",
+            yaxis="y",
+        ),
+        trace(
+            "scatter",
+            x=np.ravel(x_test),
+            y=np.ravel(y_test),
+            mode="markers",
+            name="Testing data",
+            marker=dict(color=style.test, size=5),
+            xaxis="x",
+            yaxis="y",
+        ),
+        trace(
+            "contour",
+            x=weights,
+            y=biases,
+            z=shown,
+            colorscale=style.colorscale,
+            showscale=False,
+            ncontours=20,
+            contours=dict(coloring="heatmap"),
+            xaxis="x2",
+            yaxis="y2",
+            hoverinfo="skip",
+        ),
+        trace(
+            "scatter",
+            x=steps,
+            y=train_loss,
+            mode="lines",
+            name="Train loss",
+            line=dict(color=style.train, width=2),
+            xaxis="x3",
+            yaxis="y3",
+        ),
+        trace(
+            "scatter",
+            x=xs,
+            y=w0 * xs + b0,
+            mode="lines",
+            name="Fitted line",
+            line=dict(color=style.fit, width=style.line_width),
+            xaxis="x",
+            yaxis="y",
+        ),
+        trace(
+            "scatter",
+            x=[w0],
+            y=[b0],
+            mode="lines",
+            name="Path",
+            line=dict(color=style.path, width=style.line_width),
+            xaxis="x2",
+            yaxis="y2",
+        ),
+        trace(
+            "scatter",
+            x=[w0],
+            y=[b0],
+            mode="markers",
+            name="Now",
+            marker=dict(color=style.current, size=11),
+            xaxis="x2",
+            yaxis="y2",
+        ),
+        trace(
+            "scatter",
+            x=[steps[0]],
+            y=[train_loss[0]],
+            mode="markers",
+            name="Step",
+            marker=dict(color=style.current, size=11),
+            xaxis="x3",
+            yaxis="y3",
+        ),
     ]
     moving_traces = [4, 5, 6, 7]
     frames = [dict(name=str(int(steps[i])), data=moving(i), traces=moving_traces) for i in pick]
     duration = 1000 / fps
-    play = dict(label="▶ Play", method="animate",
-                args=[None, dict(frame=dict(duration=duration, redraw=False),
-                                 transition=dict(duration=0), fromcurrent=True, mode="immediate")])
-    pause = dict(label="❚❚ Pause", method="animate",
-                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
+    play = dict(
+        label="▶ Play",
+        method="animate",
+        args=[
+            None,
+            dict(
+                frame=dict(duration=duration, redraw=False),
+                transition=dict(duration=0),
+                fromcurrent=True,
+                mode="immediate",
+            ),
+        ],
+    )
+    pause = dict(
+        label="❚❚ Pause",
+        method="animate",
+        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
+    )
     slider = dict(
-        active=0, y=-0.08, x=0.08, len=0.9, currentvalue=dict(prefix="step "),
-        steps=[dict(label=f["name"], method="animate",
-                    args=[[f["name"]], dict(frame=dict(duration=0, redraw=False),
-                                            mode="immediate", transition=dict(duration=0))])
-               for f in frames])
+        active=0,
+        y=-0.08,
+        x=0.08,
+        len=0.9,
+        currentvalue=dict(prefix="step "),
+        steps=[
+            dict(
+                label=f["name"],
+                method="animate",
+                args=[
+                    [f["name"]],
+                    dict(
+                        frame=dict(duration=0, redraw=False),
+                        mode="immediate",
+                        transition=dict(duration=0),
+                    ),
+                ],
+            )
+            for f in frames
+        ],
+    )
     y_pad = 0.1 * (np.ptp(y_all) or 1.0)
     finite = train_loss[np.isfinite(train_loss)]
     layout = style.layout(
-        height=height, showlegend=False, title=dict(text="Replay", x=0.5, y=0.98),
+        height=height,
+        showlegend=False,
+        title=dict(text="Replay", x=0.5, y=0.98),
         margin=dict(l=50, r=20, t=40, b=90),
         xaxis=dict(domain=[0, 0.3], title=dict(text="x")),
         yaxis=dict(range=[y_all.min() - y_pad, y_all.max() + y_pad], title=dict(text="y")),
-        xaxis2=dict(domain=[0.36, 0.64], range=[weights[0], weights[-1]],
-                    title=dict(text="weight")),
+        xaxis2=dict(
+            domain=[0.36, 0.64], range=[weights[0], weights[-1]], title=dict(text="weight")
+        ),
         yaxis2=dict(anchor="x2", range=[biases[0], biases[-1]], title=dict(text="bias")),
-        xaxis3=dict(domain=[0.72, 1.0], range=[0, max(float(steps[-1]), 1.0)],
-                    title=dict(text="step")),
-        yaxis3=dict(anchor="x3", range=[0, float(finite.max()) * 1.05 if finite.size else 1],
-                    title=dict(text="train loss")),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.08, xanchor="right",
-                          yanchor="top", buttons=[play, pause], showactive=False)],
+        xaxis3=dict(
+            domain=[0.72, 1.0], range=[0, max(float(steps[-1]), 1.0)], title=dict(text="step")
+        ),
+        yaxis3=dict(
+            anchor="x3",
+            range=[0, float(finite.max()) * 1.05 if finite.size else 1],
+            title=dict(text="train loss"),
+        ),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=-0.08,
+                xanchor="right",
+                yanchor="top",
+                buttons=[play, pause],
+                showactive=False,
+            )
+        ],
         sliders=[slider],
     )
     return {"data": data, "layout": layout, "frames": frames}

@@ -50,8 +50,9 @@ class Style:
             template=template(self.template),
             font=dict(size=self.font_size),
             margin=dict(l=60, r=20, t=36, b=40),
-            legend=dict(orientation="h", yanchor="top", y=-0.2, x=0,
-                        font=dict(size=self.font_size - 1)),
+            legend=dict(
+                orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=self.font_size - 1)
+            ),
             uirevision="keep",
         )
         base.update(extra)

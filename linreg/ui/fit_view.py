@@ -16,35 +16,43 @@ from linreg.ui.plot import live_chart
 TICK = 0.08  # seconds between live updates
 
 
-def controls(run: live.Run) -> bool:
-    """Step, Step ×k, Run/Pause, Reset. Returns True when the whole page must redraw."""
+def controls(run: live.Run) -> None:
+    """Step, Step ×k, Run/Pause and Reset. They act in callbacks, before the panel redraws,
+    so a Pause takes effect before another step is taken."""
     k = run.config.steps_per_click
     cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
     stopped = run.stepper.diverged_at is not None
-    if cols[0].button(
+    busy = stopped or run.running
+    cols[0].button(
         "Step",
         key="btn.step",
-        disabled=stopped or run.running,
+        on_click=live.step,
+        args=(run, 1),
+        disabled=busy,
         help="One optimizer step.",
         width="stretch",
-    ):
-        live.step(run, 1)
-    if cols[1].button(
-        f"Step ×{k}", key="btn.stepk", disabled=stopped or run.running, width="stretch"
-    ):
-        live.step(run, k)
+    )
+    cols[1].button(
+        f"Step ×{k}",
+        key="btn.stepk",
+        on_click=live.step,
+        args=(run, k),
+        disabled=busy,
+        help=f"{k} optimizer steps at once.",
+        width="stretch",
+    )
     label = "⏸ Pause" if run.running else "▶ Run"
-    if cols[2].button(
-        label, key="btn.run", type="primary", disabled=stopped and not run.running, width="stretch"
-    ):
-        run.running = not run.running
-        run.stop_reason = ""
-        return True
-    if cols[3].button("Reset", key="btn.reset", width="stretch"):
-        live.reset(run)
-        return True
+    cols[2].button(
+        label,
+        key="btn.run",
+        type="primary",
+        on_click=live.toggle,
+        args=(run,),
+        disabled=stopped and not run.running,
+        width="stretch",
+    )
+    cols[3].button("Reset", key="btn.reset", on_click=live.reset, args=(run,), width="stretch")
     cols[4].markdown(status_badge(run))
-    return False
 
 
 def status_badge(run: live.Run) -> str:
@@ -127,22 +135,23 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             key="chart.loss",
             height=380,
         )
-    left, right = st.columns(2)
-    with left:
-        spec = surface_figure(
-            land.weights,
-            land.biases,
-            land.loss,
-            fr.path,
-            fr.path_loss,
-            fr.params,
-            fr.train_loss,
-            land.minimum,
-            land.minimum_loss,
-            s,
-        )
-        spec["data"][0]["uid"] = "loss-surface"
-        live_chart(spec, key="chart.surface", revisions=revision, height=430)
+    left, right = st.columns(2) if c.show_surface else (None, st.container())
+    if left is not None:
+        with left:
+            spec = surface_figure(
+                land.weights,
+                land.biases,
+                land.loss,
+                fr.path,
+                fr.path_loss,
+                fr.params,
+                fr.train_loss,
+                land.minimum,
+                land.minimum_loss,
+                s,
+            )
+            spec["data"][0]["uid"] = "loss-surface"
+            live_chart(spec, key="chart.surface", revisions=revision, height=430)
     with right:
         spec = contour_figure(
             land.weights,

@@ -36,6 +36,7 @@ class Run:
     notice: str = ""
     stop_reason: str = ""
     follow: bool = True  # the timeline follows the newest step
+    redraw: bool = False  # the whole page must redraw (the live timer starts or stops)
     notes: list[str] = field(default_factory=list)
 
 
@@ -97,8 +98,15 @@ def reset(run: Run) -> None:
     """Back to step 0 with the same settings."""
     fresh = _new_run(run.config)
     run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
+    run.redraw = run.running
     run.running, run.follow, run.stop_reason = False, True, ""
     run.notice = "Reset to step 0."
+
+
+def toggle(run: Run) -> None:
+    """Run or pause."""
+    run.running, run.stop_reason, run.redraw = not run.running, "", True
+    run.notice = ""
 
 
 def step(run: Run, k: int) -> None:
@@ -118,7 +126,7 @@ def tick(run: Run) -> None:
     reason = experiment.advance(run.stepper, run.config)
     run.follow = True
     if reason:
-        run.running, run.stop_reason = False, reason
+        run.running, run.stop_reason, run.redraw = False, reason, True
 
 
 def sidebar(run: Run) -> Config:
@@ -165,7 +173,7 @@ def sidebar(run: Run) -> Config:
         for name in ("speed", "steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
             widgets.widget(name)
     with bar.expander("View", expanded=True):
-        for name in ("show_truth", "show_residuals", "show_field", "log_loss"):
+        for name in ("show_truth", "show_residuals", "show_field", "log_loss", "show_surface"):
             widgets.widget(name)
     config, notes = widgets.read(run.config)
     run.notes.extend(notes)

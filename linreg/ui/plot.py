@@ -34,10 +34,14 @@ export default function(component) {
   }
   div.dataset.key = data.key;
   const spec = JSON.parse(data.spec);
-  spec.data = spec.data.map((trace) => {
-    const id = trace.uid, revision = data.revisions[id];
-    if (id === undefined || revision === undefined) return trace;
-    const kept = div.__cache[id];
+  spec.config = data.config;
+  // Traces with a uid listed in data.revisions are big and static (a loss surface):
+  // while their revision stays the same, reuse the very objects Plotly already has.
+  const uids = spec.data.map((t) => t.uid);
+  const fixed = uids.map((id) => id !== undefined && data.revisions[id] !== undefined);
+  spec.data = spec.data.map((trace, i) => {
+    if (!fixed[i]) return trace;
+    const id = trace.uid, revision = data.revisions[id], kept = div.__cache[id];
     if (kept && kept.revision === revision) return kept.trace;
     div.__cache[id] = { revision, trace };
     return trace;
@@ -47,9 +51,26 @@ export default function(component) {
     const url = new URL(data.chunk, index ? index.src : document.baseURI).href;
     window.__linregPlotly = window.Plotly ? Promise.resolve() : import(url);
   }
+  // When only the moving scatter traces changed (same layout, same static traces), an
+  // animate call with redraw off moves them without repainting the rest: much cheaper than
+  // a full react, which redraws contours and heatmaps every time.
+  const layout = JSON.stringify(spec.layout);
+  const shape = spec.data
+    .map((t, i) => t.type + (fixed[i] ? ":" + data.revisions[uids[i]] : "")).join(",");
+  const movable = spec.data.every((t, i) => fixed[i] || t.type === "scatter");
+  const quick = div.__layout === layout && div.__shape === shape && movable && !spec.frames;
+  const moving = spec.data.filter((t, i) => !fixed[i]);
+  const indices = spec.data.map((t, i) => i).filter((i) => !fixed[i]);
   window.__linregPlotly
-    .then(() => window.Plotly.react(div, spec.data, spec.layout, data.config))
-    .then(() => { div.dataset.revision = data.revision; })
+    .then(() => quick
+      ? window.Plotly.animate(div, { data: moving, traces: indices },
+          { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" })
+      : window.Plotly.react(div, spec))
+    .then(() => {
+      div.__layout = layout;
+      div.__shape = shape;
+      div.dataset.revision = data.revision;
+    })
     .catch((err) => { div.textContent = "This chart could not be drawn: " + err; });
 }
 """
@@ -75,11 +96,12 @@ def _plotly_chunk() -> str:
 
 
 def _rounded(value):
-    """Arrays rounded to 6 significant digits: the JSON is a third of the size."""
+    """Big float arrays rounded to about 6 significant digits: the JSON is a third the size."""
     if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size > 50:
-        return np.asarray(
-            [float(f"{v:.6g}") if np.isfinite(v) else None for v in value.ravel()], dtype=object
-        ).reshape(value.shape)
+        finite = np.abs(value[np.isfinite(value)])
+        top = float(finite.max()) if finite.size else 0.0
+        digits = 6 - int(np.ceil(np.log10(top))) if top > 0 else 6
+        return np.round(value, max(digits, 0))
     if isinstance(value, dict):
         return {k: _rounded(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -92,7 +114,7 @@ def live_chart(
 ) -> None:
     """Draw (or update in place) a Plotly figure spec under a stable key."""
     payload = {
-        "spec": pio.to_json(_rounded(spec), validate=False),
+        "spec": pio.to_json(_rounded(spec), validate=False, remove_uids=False),
         "revisions": revisions or {},
         "chunk": _plotly_chunk(),
         "config": CONFIG,
@@ -105,4 +127,4 @@ def live_chart(
 
 def spec_json(spec: dict) -> str:
     """The JSON a live chart receives, for tests and size budgets."""
-    return json.dumps(json.loads(pio.to_json(_rounded(spec), validate=False)))
+    return json.dumps(json.loads(pio.to_json(_rounded(spec), validate=False, remove_uids=False)))

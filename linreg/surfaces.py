@@ -28,14 +28,23 @@ def _target_and_column(index: int, d: int, k: int, bias: bool) -> tuple[int, int
     return index - k * d, d
 
 
-def loss_grid(data: Dataset, base: np.ndarray, i: int, j: int, s_values, t_values,
-              loss: str, huber_delta: float = 1.0, bias: bool = True) -> np.ndarray:
+def loss_grid(
+    data: Dataset,
+    base: np.ndarray,
+    i: int,
+    j: int,
+    s_values,
+    t_values,
+    loss: str,
+    huber_delta: float = 1.0,
+    bias: bool = True,
+) -> np.ndarray:
     """Train loss at base + s·e_i + t·e_j for every (t, s): shape (len(t), len(s))."""
     s_values = np.asarray(s_values, dtype=np.float64) - base[i]
     t_values = np.asarray(t_values, dtype=np.float64) - base[j]
     d, k = data.n_features, data.n_targets
     a = design(data.x_train, bias)
-    r0 = residuals(data, base, bias)[0]                       # (n, k)
+    r0 = residuals(data, base, bias)[0]  # (n, k)
     ti, ci = _target_and_column(i, d, k, bias)
     tj, cj = _target_and_column(j, d, k, bias)
     size = r0.size
@@ -45,9 +54,14 @@ def loss_grid(data: Dataset, base: np.ndarray, i: int, j: int, s_values, t_value
         gj = 2 * v @ r0[:, tj] / size
         hij = 2 * u @ v / size if ti == tj else 0.0
         s, t = s_values[None, :], t_values[:, None]
-        return ((r0**2).sum() / size + s * gi + t * gj
-                + (s * s * (u @ u) + t * t * (v @ v)) / size + 2 * s * t * hij / 2)
-    per = elementwise(loss, r0, huber_delta).sum(axis=0)       # loss sum of each target
+        return (
+            (r0**2).sum() / size
+            + s * gi
+            + t * gj
+            + (s * s * (u @ u) + t * t * (v @ v)) / size
+            + 2 * s * t * hij / 2
+        )
+    per = elementwise(loss, r0, huber_delta).sum(axis=0)  # loss sum of each target
     if ti != tj:  # two separate targets: the loss splits into f(s) + g(t)
         fi = _line(r0[:, ti], a[:, ci], s_values, loss, huber_delta) - per[ti]
         fj = _line(r0[:, tj], a[:, cj], t_values, loss, huber_delta) - per[tj]
@@ -77,7 +91,7 @@ def _line(z: np.ndarray, v: np.ndarray, t: np.ndarray, loss: str, delta: float) 
     out = np.empty(len(t))
     step = max(1, 2_000_000 // max(len(z), 1))
     for s in range(0, len(t), step):
-        out[s:s + step] = elementwise(loss, z[None, :] + t[s:s + step, None] * v, delta).sum(1)
+        out[s : s + step] = elementwise(loss, z[None, :] + t[s : s + step, None] * v, delta).sum(1)
     return out
 
 
@@ -91,8 +105,9 @@ def _weighted_abs(points: np.ndarray, weights: np.ndarray, t: np.ndarray) -> np.
     return below + above
 
 
-def _sorted_sums(points: np.ndarray, scale: np.ndarray, t: np.ndarray, loss: str,
-                 delta: float) -> np.ndarray:
+def _sorted_sums(
+    points: np.ndarray, scale: np.ndarray, t: np.ndarray, loss: str, delta: float
+) -> np.ndarray:
     """Σ ℓ(c·(t - pᵢ)) with one scale c, for every t, from prefix sums over sorted points."""
     c = float(scale[0])
     p = np.sort(points)
@@ -102,8 +117,8 @@ def _sorted_sums(points: np.ndarray, scale: np.ndarray, t: np.ndarray, loss: str
         return c * _weighted_abs(p, np.ones_like(p), t)
     # Huber with residual c(t - p): quadratic where |t - p| < δ/c, linear outside.
     h = delta / c
-    lo = np.searchsorted(p, t - h, side="right")   # p <= t - h: residual >= δ
-    hi = np.searchsorted(p, t + h, side="left")    # p >= t + h: residual <= -δ
+    lo = np.searchsorted(p, t - h, side="right")  # p <= t - h: residual >= δ
+    hi = np.searchsorted(p, t + h, side="left")  # p >= t + h: residual <= -δ
     s2 = np.concatenate([[0.0], np.cumsum(p * p)])
     n_lo, sum_lo = s0[lo], s1[lo]
     n_hi, sum_hi = s0[-1] - s0[hi], s1[-1] - s1[hi]
