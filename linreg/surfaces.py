@@ -49,17 +49,20 @@ def loss_grid(
     tj, cj = _target_and_column(j, d, k, bias)
     size = r0.size
     if loss == "mse":
+        # The sufficient statistics, as plain sums: einsum keeps these dot products off the
+        # BLAS thread pool, which on a busy 2-core machine costs more than the arithmetic.
         u, v = a[:, ci], a[:, cj]
-        gi = 2 * u @ r0[:, ti] / size
-        gj = 2 * v @ r0[:, tj] / size
-        hij = 2 * u @ v / size if ti == tj else 0.0
+        dot = lambda p, q: float(np.einsum("i,i->", p, q))  # noqa: E731
+        gi = 2 * dot(u, r0[:, ti]) / size
+        gj = 2 * dot(v, r0[:, tj]) / size
+        hij = 2 * dot(u, v) / size if ti == tj else 0.0
         s, t = s_values[None, :], t_values[:, None]
         return (
-            (r0**2).sum() / size
+            float(np.einsum("ij,ij->", r0, r0)) / size
             + s * gi
             + t * gj
-            + (s * s * (u @ u) + t * t * (v @ v)) / size
-            + 2 * s * t * hij / 2
+            + (s * s * dot(u, u) + t * t * dot(v, v)) / size
+            + s * t * hij
         )
     per = elementwise(loss, r0, huber_delta).sum(axis=0)  # loss sum of each target
     if ti != tj:  # two separate targets: the loss splits into f(s) + g(t)

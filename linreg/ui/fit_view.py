@@ -138,10 +138,11 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
     left, right = st.columns(2) if c.show_surface else (None, st.container())
     if left is not None:
         with left:
+            # Every other grid line: half the triangles for WebGL, the same shape to the eye.
             spec = surface_figure(
-                land.weights,
-                land.biases,
-                land.loss,
+                land.weights[::2],
+                land.biases[::2],
+                land.loss[::2, ::2],
                 fr.path,
                 fr.path_loss,
                 fr.params,
@@ -177,6 +178,9 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
     """The optimizer's update rule, then this step's numbers."""
     c, h = run.config, run.stepper.history
     st.latex(RULES[c.optimizer] + r",\qquad g_t = \nabla_\theta L(\theta_t)")
+    if run.running:
+        st.caption("This step's numbers show when the run is paused.")
+        return
     if fr.taken is None:
         st.caption("The numbers of a step appear here once one has been taken.")
         return
