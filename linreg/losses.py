@@ -20,7 +20,14 @@ import torch.nn.functional as F
 from linreg.settings import LOSS_LABELS, LOSSES
 
 __all__ = [
-    "LOSSES", "LOSS_LABELS", "module", "value", "psi", "residual_gradient", "elementwise", "np_psi",
+    "LOSSES",
+    "LOSS_LABELS",
+    "module",
+    "value",
+    "psi",
+    "residual_gradient",
+    "elementwise",
+    "np_psi",
 ]
 
 

@@ -43,12 +43,21 @@ def box(points: list[np.ndarray], pad: float = 0.35, least: float = 0.5) -> tupl
     return centre[0] - half[0], centre[0] + half[0], centre[1] - half[1], centre[1] + half[1]
 
 
-def landscape(data: Dataset, loss: str, huber_delta: float, start, truth=None) -> Landscape:
-    """Surface and landmarks for the chosen loss over a box framing start, truth and minimum."""
+def landscape(
+    data: Dataset, loss: str, huber_delta: float, start, truth=None, preview=None
+) -> Landscape:
+    """Surface and landmarks for the chosen loss over a box framing start, truth and minimum,
+    and the points of a `preview` path that stay within three times that box."""
     start = np.asarray(start, dtype=np.float64)
     minimum = optimum(data, loss, huber_delta)
     others = [optimum(data, name, huber_delta) for name in ("mse", "mae")]
-    w0, w1, b0, b1 = box([start, minimum, *others, None if truth is None else np.asarray(truth)])
+    points = [start, minimum, *others, None if truth is None else np.asarray(truth)]
+    w0, w1, b0, b1 = box(points)
+    if preview is not None and len(preview):
+        centre = np.array([(w0 + w1) / 2, (b0 + b1) / 2])
+        half = np.array([(w1 - w0), (b1 - b0)]) * 1.5
+        near = np.all(np.abs(np.asarray(preview) - centre) <= half, axis=1)
+        w0, w1, b0, b1 = box(points + list(np.asarray(preview)[near]), pad=0.15)
     weights, biases = np.linspace(w0, w1, GRID), np.linspace(b0, b1, GRID)
     z = surface(data, weights, biases, loss, huber_delta)
     min_loss = float(surface(data, minimum[:1], minimum[1:], loss, huber_delta)[0, 0])

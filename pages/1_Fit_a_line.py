@@ -5,6 +5,7 @@ import streamlit as st
 from linreg import scene
 from linreg.ui import fit_view as view
 from linreg.ui import live, page
+from linreg.ui.plot import ticker
 
 page.setup("Fit a line", "📈")
 run = live.current_run("fit")
@@ -19,11 +20,8 @@ while run.notes:
     st.warning(run.notes.pop(0))
 
 
-@st.fragment(run_every=view.TICK if run.running else None)
+@st.fragment
 def panel() -> None:
-    if run.redraw:  # Run, Pause, Reset or a stop: restart the page to set the live timer
-        run.redraw = False
-        st.rerun()
     if run.running:
         live.tick(run)
     view.controls(run)
@@ -38,9 +36,7 @@ def panel() -> None:
     with st.container(border=True):
         st.markdown("**The update rule**, at the step on show")
         view.rule(run, frame)
-    if run.redraw:  # the run stopped by itself: redraw the page without the live timer
-        run.redraw = False
-        st.rerun()
+    ticker(run.running, run.stepper.steps)  # while running, the browser asks for more
 
 
 panel()

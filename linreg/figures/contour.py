@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from linreg.figures.isolines import isolines
+from linreg.figures.raster import colourise, png_data_uri
 from linreg.figures.scale import log_scale
 from linreg.figures.style import CLASSIC, Style, figure, trace
 
@@ -72,10 +74,87 @@ def landmarks(start, truth, minimum, loss_label: str, style: Style) -> list[dict
     return out
 
 
+STATIC = ("contour-lines", "contour-scale", "contour-hover")  # uids of the backdrop traces
+
+
+def backdrop(weights, biases, loss, loss_label: str = "loss", style: Style = CLASSIC) -> dict:
+    """The still part of the contour view: the loss as a picture under the axes, its contour
+    lines, a colour bar in loss units and an invisible grid that reports the loss on hover.
+    Build it once per surface; `contour_figure` puts the moving parts on top."""
+    weights, biases, loss = np.asarray(weights), np.asarray(biases), np.asarray(loss)
+    shown, tickvals, ticktext = log_scale(loss)
+    lo, hi = float(shown.min()), float(shown.max())
+    xs, ys = isolines(weights, biases, shown, np.linspace(lo, hi, 18)[1:-1])
+    every = max(1, len(weights) // 30)
+    gw, gb = np.meshgrid(weights[::every], biases[::every])
+    image = dict(
+        source=png_data_uri(colourise(shown[::-1], style.colorscale, lo, hi)),
+        xref="x",
+        yref="y",
+        x=weights[0],
+        y=biases[-1],
+        sizex=weights[-1] - weights[0],
+        sizey=biases[-1] - biases[0],
+        sizing="stretch",
+        layer="below",
+    )
+    traces = [
+        trace(
+            "scatter",
+            uid=STATIC[0],
+            x=xs,
+            y=ys,
+            mode="lines",
+            name="contours",
+            line=dict(color="rgba(255,255,255,0.55)", width=1),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        trace(
+            "scatter",
+            uid=STATIC[1],
+            x=[weights[0]],
+            y=[biases[0]],
+            mode="markers",
+            hoverinfo="skip",
+            showlegend=False,
+            marker=dict(
+                size=0.1,
+                opacity=0,
+                color=[lo],
+                cmin=lo,
+                cmax=hi,
+                colorscale=style.colorscale,
+                showscale=True,
+                colorbar=dict(
+                    title=dict(text="loss", side="right"),
+                    thickness=14,
+                    tickvals=tickvals,
+                    ticktext=ticktext,
+                ),
+            ),
+        ),
+        trace(
+            "scatter",
+            uid=STATIC[2],
+            x=gw.ravel(),
+            y=gb.ravel(),
+            mode="markers",
+            marker=dict(size=8, opacity=0),
+            customdata=loss[::every, ::every].ravel(),
+            name=loss_label,
+            showlegend=False,
+            hovertemplate="weight %{x:.3f}<br>bias %{y:.3f}<br>loss %{customdata:.4g}"
+            "<extra></extra>",
+        ),
+    ]
+    return dict(image=image, traces=traces)
+
+
 def contour_figure(
     weights,
     biases,
-    loss,
+    back: dict,
     path,
     current,
     grad,
@@ -89,32 +168,10 @@ def contour_figure(
     style: Style = CLASSIC,
     height: int = 430,
 ) -> dict:
-    """The loss seen from above, with what gradient descent is doing on it."""
+    """The loss seen from above (`back` from `backdrop`), with what gradient descent is
+    doing on it: the path, the negative gradient, the step taken and the landmarks."""
     weights, biases = np.asarray(weights), np.asarray(biases)
-    shown, tickvals, ticktext = log_scale(np.asarray(loss))
-    traces = [
-        trace(
-            "contour",
-            x=weights,
-            y=biases,
-            z=shown,
-            colorscale=style.colorscale,
-            ncontours=24,
-            contours=dict(coloring="heatmap", showlines=True),
-            line=dict(width=0.5),
-            colorbar=dict(
-                title=dict(text="loss", side="right"),
-                tickvals=tickvals,
-                ticktext=ticktext,
-                thickness=14,
-            ),
-            customdata=np.asarray(loss),
-            name=loss_label,
-            hovertemplate=(
-                "weight %{x:.3f}<br>bias %{y:.3f}<br>loss %{customdata:.4g}<extra></extra>"
-            ),
-        )
-    ]
+    traces = list(back["traces"])
     if field is not None:
         fw, fb, dw, db = field
         nan = np.full_like(fw, np.nan)
@@ -194,7 +251,18 @@ def contour_figure(
         style.layout(
             height=height,
             title=dict(text="Loss contour", x=0.5, y=0.98),
-            xaxis=dict(title=dict(text="weight"), range=[weights[0], weights[-1]]),
-            yaxis=dict(title=dict(text="bias"), range=[biases[0], biases[-1]]),
+            images=[back["image"]],
+            xaxis=dict(
+                title=dict(text="weight"),
+                range=[weights[0], weights[-1]],
+                showgrid=False,
+                zeroline=False,
+            ),
+            yaxis=dict(
+                title=dict(text="bias"),
+                range=[biases[0], biases[-1]],
+                showgrid=False,
+                zeroline=False,
+            ),
         ),
     )

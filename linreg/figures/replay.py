@@ -1,7 +1,8 @@
 """A replay of a recorded run as Plotly frames: it plays in the browser, no server calls.
 
 Three panels (data and fit, contour with the path, loss) share one Play button and one
-slider. The contour is static in `data`; frames only move scatter traces, which Plotly
+slider. The loss is a still picture under the middle panel (a contour trace would vanish
+in a redraw-free animation); frames only move scatter traces, which Plotly
 tweens cheaply.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.scale import log_scale
+from linreg.figures.contour import backdrop
 from linreg.figures.style import CLASSIC, Style, trace
 
 FRAMES = 150
@@ -38,7 +39,7 @@ def replay_figure(
     params, steps = np.asarray(params), np.asarray(steps)
     train_loss = np.asarray(train_loss, dtype=np.float64)
     pick = np.unique(np.linspace(0, len(steps) - 1, min(FRAMES, len(steps))).round().astype(int))
-    shown, _, _ = log_scale(np.asarray(loss_grid))
+    back = backdrop(weights, biases, loss_grid, style=style)
     w0, b0 = params[0]
 
     def moving(i: int) -> list[dict]:
@@ -71,19 +72,7 @@ def replay_figure(
             xaxis="x",
             yaxis="y",
         ),
-        trace(
-            "contour",
-            x=weights,
-            y=biases,
-            z=shown,
-            colorscale=style.colorscale,
-            showscale=False,
-            ncontours=20,
-            contours=dict(coloring="heatmap"),
-            xaxis="x2",
-            yaxis="y2",
-            hoverinfo="skip",
-        ),
+        {**back["traces"][0], "xaxis": "x2", "yaxis": "y2"},  # the contour lines
         trace(
             "scatter",
             x=steps,
@@ -199,6 +188,7 @@ def replay_figure(
             range=[0, float(finite.max()) * 1.05 if finite.size else 1],
             title=dict(text="train loss"),
         ),
+        images=[{**back["image"], "xref": "x2", "yref": "y2"}],
         updatemenus=[
             dict(
                 type="buttons",

@@ -7,13 +7,12 @@ import streamlit as st
 
 from linreg import scene
 from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surface_figure
+from linreg.figures.contour import STATIC, backdrop
 from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
 from linreg.settings import LOSS_LABELS
 from linreg.ui import live
 from linreg.ui.plot import live_chart
-
-TICK = 0.08  # seconds between live updates
 
 
 def controls(run: live.Run) -> None:
@@ -107,29 +106,66 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
     """Data and fit, loss curve, 3-D surface and contour, all at the same step."""
     c, s, land, data = run.config, STYLES["classic"], run.land, run.stepper.data
     h = run.stepper.history
-    stopped_at = run.stepper.diverged_at or run.stepper.converged_at
     truth = (c.true_weight, c.true_bias)
     field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
-    loss_label = LOSS_LABELS[c.loss]
-    log = c.log_loss or run.stepper.diverged_at is not None
-    revision = {"loss-surface": hash(run.land_key) & 0xFFFFFFF}
+    rev = hash(run.land_key) & 0xFFFFFFF
+    revision = {uid: rev for uid in ("loss-surface", *STATIC)}
+    if run.backdrop_key != rev:
+        run.backdrop = backdrop(land.weights, land.biases, land.loss, LOSS_LABELS[c.loss], s)
+        run.backdrop_key = rev
+
+    def fit(f: scene.Frame) -> dict:
+        return fit_figure(
+            data.x_train,
+            data.y_train,
+            data.x_test,
+            data.y_test,
+            *f.params,
+            truth if c.show_truth else None,
+            c.show_residuals,
+            s,
+        )
+
+    def contour(f: scene.Frame) -> dict:
+        return contour_figure(
+            land.weights,
+            land.biases,
+            run.backdrop,
+            f.path,
+            f.params,
+            f.grad,
+            f.taken,
+            h.params[f.taken_from],
+            field,
+            land.start,
+            truth,
+            land.minimum,
+            LOSS_LABELS[c.loss],
+            s,
+        )
+
+    # While running, the steps since the last redraw are sent along and played in between.
+    since = run.drawn if run.running and run.drawn < fr.step else fr.step
+    gap = np.arange(since + 1, fr.step)
+    between = (
+        [scene.frame(h, t) for t in gap[np.linspace(0, len(gap) - 1, 12).astype(int)]]
+        if len(gap) > 12
+        else [scene.frame(h, t) for t in gap]
+    )
+    run.drawn = fr.step
+    frame_ms = int(1000 * run.tick_gap / (len(between) + 1))
     left, right = st.columns(2)
     with left:
         live_chart(
-            fit_figure(
-                data.x_train,
-                data.y_train,
-                data.x_test,
-                data.y_test,
-                *fr.params,
-                truth if c.show_truth else None,
-                c.show_residuals,
-                s,
-            ),
+            fit(fr),
             key="chart.fit",
             height=380,
+            between=[fit(f) for f in between],
+            frame_ms=frame_ms,
         )
     with right:
+        stopped_at = run.stepper.diverged_at or run.stepper.converged_at
+        log = c.log_loss or run.stepper.diverged_at is not None
         live_chart(
             loss_figure(h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s),
             key="chart.loss",
@@ -154,24 +190,14 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             spec["data"][0]["uid"] = "loss-surface"
             live_chart(spec, key="chart.surface", revisions=revision, height=430)
     with right:
-        spec = contour_figure(
-            land.weights,
-            land.biases,
-            land.loss,
-            fr.path,
-            fr.params,
-            fr.grad,
-            fr.taken,
-            h.params[fr.taken_from],
-            field,
-            land.start,
-            truth,
-            land.minimum,
-            loss_label,
-            s,
+        live_chart(
+            contour(fr),
+            key="chart.contour",
+            revisions=revision,
+            height=430,
+            between=[contour(f) for f in between],
+            frame_ms=frame_ms,
         )
-        spec["data"][0]["uid"] = "loss-surface"
-        live_chart(spec, key="chart.contour", revisions=revision, height=430)
 
 
 def rule(run: live.Run, fr: scene.Frame) -> None:

@@ -6,6 +6,7 @@ from the current parameters. Either way the page says which happened.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -36,7 +37,11 @@ class Run:
     notice: str = ""
     stop_reason: str = ""
     follow: bool = True  # the timeline follows the newest step
-    redraw: bool = False  # the whole page must redraw (the live timer starts or stops)
+    drawn: int = 0  # the step the charts showed last
+    last_tick: float = 0.0  # when the last live update ran (perf_counter)
+    tick_gap: float = 0.25  # seconds between live updates, smoothed
+    backdrop: dict | None = None  # the contour's still part, built once per surface
+    backdrop_key: int = -1
     notes: list[str] = field(default_factory=list)
 
 
@@ -46,12 +51,17 @@ def _land_key(config: Config) -> tuple:
 
 
 def _landscape(config: Config, stepper: Stepper) -> scene.Landscape:
+    """The loss surface, framed to hold the start, the truth, the minima and a preview of
+    the run (up to 400 steps with these settings, so the path stays in view)."""
+    preview = experiment.new_stepper(config, stepper.data)
+    preview.step(min(config.max_steps, 400), stop_at_convergence=True)
     return scene.landscape(
         stepper.data,
         config.loss,
         config.huber_delta,
         stepper.history.params[0],
         (config.true_weight, config.true_bias),
+        preview.history.params,
     )
 
 
@@ -98,14 +108,13 @@ def reset(run: Run) -> None:
     """Back to step 0 with the same settings."""
     fresh = _new_run(run.config)
     run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
-    run.redraw = run.running
     run.running, run.follow, run.stop_reason = False, True, ""
     run.notice = "Reset to step 0."
 
 
 def toggle(run: Run) -> None:
     """Run or pause."""
-    run.running, run.stop_reason, run.redraw = not run.running, "", True
+    run.running, run.stop_reason = not run.running, ""
     run.notice = ""
 
 
@@ -123,10 +132,14 @@ def step(run: Run, k: int) -> None:
 
 def tick(run: Run) -> None:
     """One live update; stops the run when it diverges, converges or hits the limit."""
+    now = time.perf_counter()
+    if run.last_tick and now - run.last_tick < 2.0:  # how far apart updates come, smoothed
+        run.tick_gap = 0.7 * run.tick_gap + 0.3 * (now - run.last_tick)
+    run.last_tick = now
     reason = experiment.advance(run.stepper, run.config)
     run.follow = True
     if reason:
-        run.running, run.stop_reason, run.redraw = False, reason, True
+        run.running, run.stop_reason = False, reason
 
 
 def sidebar(run: Run) -> Config:

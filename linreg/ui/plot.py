@@ -34,6 +34,8 @@ export default function(component) {
   }
   div.dataset.key = data.key;
   const spec = JSON.parse(data.spec);
+  const between = spec.between || [];
+  delete spec.between;
   spec.config = data.config;
   // Traces with a uid listed in data.revisions are big and static (a loss surface):
   // while their revision stays the same, reuse the very objects Plotly already has.
@@ -62,16 +64,33 @@ export default function(component) {
   const moving = spec.data.filter((t, i) => !fixed[i]);
   const indices = spec.data.map((t, i) => i).filter((i) => !fixed[i]);
   window.__linregPlotly
-    .then(() => quick
-      ? window.Plotly.animate(div, { data: moving, traces: indices },
-          { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" })
-      : window.Plotly.react(div, spec))
+    .then(() => {
+      if (!quick) return window.Plotly.react(div, spec);
+      // The steps between the last update and this one, played at frame_ms each: a live
+      // run looks smooth even when the server's updates come a few times a second.
+      const frames = between.map((traces) => ({ data: traces, traces: indices }));
+      frames.push({ data: moving, traces: indices });
+      return window.Plotly.animate(div, frames, {
+        transition: { duration: 0 }, mode: "immediate",
+        frame: { duration: frames.length > 1 ? data.frame_ms : 0, redraw: false },
+      });
+    })
     .then(() => {
       div.__layout = layout;
       div.__shape = shape;
       div.dataset.revision = data.revision;
     })
-    .catch((err) => { div.textContent = "This chart could not be drawn: " + err; });
+    .catch((err) => {
+      // A newer update interrupting an animation rejects it without an Error: that's fine.
+      if (!(err instanceof Error)) return;
+      let note = parentElement.querySelector("p.linreg-plot-error");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "linreg-plot-error";
+        parentElement.insertBefore(note, div);
+      }
+      note.textContent = "This chart could not be drawn: " + err.message;
+    });
 }
 """
 
@@ -80,6 +99,52 @@ CONFIG = {
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+
+
+TICKER_JS = """
+export default function(component) {
+  // Paces a live run from the browser: once this update has been painted (and a short
+  // breath later), ask the server for the next one. Never more than one request is in
+  // flight, so a slow machine gets fewer, complete updates instead of a backlog. The
+  // charts meanwhile play the steps between two updates (see `between` above).
+  // It presses a hidden button that sits in the same fragment as the charts: a button in a
+  // fragment reruns only that fragment (a component's own trigger would rerun the page).
+  const { data } = component;
+  clearTimeout(window.__linregTick);
+  clearTimeout(window.__linregWatch);
+  if (!data.running) return;
+  const press = () => {
+    const button = document.querySelector(".st-key-" + data.button + " button");
+    if (button) button.click();
+  };
+  const ask = () => {
+    clearTimeout(window.__linregTick);
+    window.__linregTick = setTimeout(press, data.delay);
+  };
+  requestAnimationFrame(() => requestAnimationFrame(ask));
+  // A watchdog, should an update get lost on the way.
+  window.__linregWatch = setTimeout(ask, 3000);
+}
+"""
+
+
+TICKER_CSS = ".st-key-live_tick { display: none; }"
+
+
+@cache
+def _ticker():
+    return st.components.v2.component(
+        "linreg_ticker", js=TICKER_JS, css=TICKER_CSS, isolate_styles=False
+    )
+
+
+def ticker(running: bool, count: int, delay_ms: int = 30) -> None:
+    """While `running`, the browser asks for the next update as soon as it has painted this
+    one. Call it inside the fragment that draws the charts, after them; `count` must change
+    with every update (the step number does), or the browser sees nothing new."""
+    st.button("next update", key="live_tick")
+    data = {"running": running, "count": count, "delay": delay_ms, "button": "live_tick"}
+    _ticker()(data=data, key="ticker", height=0)
 
 
 @cache
@@ -110,12 +175,27 @@ def _rounded(value):
 
 
 def live_chart(
-    spec: dict, key: str, revisions: dict | None = None, height: int = 400, revision: int = 0
+    spec: dict,
+    key: str,
+    revisions: dict | None = None,
+    height: int = 400,
+    revision: int = 0,
+    between: list[dict] | None = None,
+    frame_ms: int = 40,
 ) -> None:
-    """Draw (or update in place) a Plotly figure spec under a stable key."""
+    """Draw (or update in place) a Plotly figure spec under a stable key.
+
+    `between` holds the specs of the steps since the last update; when only moving traces
+    differ, the browser plays them, one every `frame_ms`, before settling on `spec`.
+    """
+    revisions = revisions or {}
+    moving = [[t for t in s["data"] if t.get("uid") not in revisions] for s in (between or [])]
     payload = {
-        "spec": pio.to_json(_rounded(spec), validate=False, remove_uids=False),
-        "revisions": revisions or {},
+        "spec": pio.to_json(
+            _rounded({**spec, "between": moving}), validate=False, remove_uids=False
+        ),
+        "frame_ms": frame_ms,
+        "revisions": revisions,
         "chunk": _plotly_chunk(),
         "config": CONFIG,
         "height": height,

@@ -1,0 +1,241 @@
+"""Journeys on /Fit_a_line in a real browser: load, step, run and pause, divergence, a loss
+change, the 3-D camera across an update, and the in-browser replay.
+
+Every test waits on the app (its connection and script state, see harness.wait_idle) or on a
+JavaScript condition in the page (Plotly draws asynchronously), never on a fixed sleep, except
+where a test checks that something does *not* happen, which needs a time window.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import assert_clean, console_errors
+from harness import (
+    CHART_KEYS,
+    PLOTS,
+    axis_ranges,
+    chart,
+    eye,
+    metric_values,
+    runs,
+    surface_print,
+    wait_charts,
+    wait_idle,
+)
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+METRIC = "[data-testid=stMetricValue]"  # Step, Weight, Bias, Train loss, ...
+
+
+def open_page(page, base_url: str, query: str = "") -> None:
+    """Open /Fit_a_line by its deep link and wait for the app and all four charts."""
+    page.goto(f"{base_url}/Fit_a_line{query}")
+    wait_idle(page)
+    wait_charts(page)
+
+
+def click(page, name: str) -> None:
+    """Click a button by its exact name and wait for the run it starts to finish."""
+    before = runs(page)
+    page.get_by_role("button", name=name, exact=True).click()
+    wait_idle(page, after=before)
+
+
+def step_count(page) -> int:
+    return int(page.locator(METRIC).first.inner_text())
+
+
+def test_page_loads_with_all_four_charts(page, base_url, shot):
+    open_page(page, base_url)
+    keys = page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map((g) => g.dataset.key)", PLOTS
+    )
+    assert sorted(keys) == sorted(CHART_KEYS)
+    assert page.locator(PLOTS).count() >= 4
+    expect(page.get_by_role("heading", name="Fit a line by gradient descent")).to_be_visible()
+    assert metric_values(page)[0] == "0"
+    shot()
+    assert_clean(page)
+
+
+def test_step_three_times_changes_the_numbers(page, base_url, shot):
+    open_page(page, base_url)
+    seen = [metric_values(page)]
+    for k in (1, 2, 3):
+        click(page, "Step")
+        expect(page.locator(METRIC).first).to_have_text(str(k))
+        seen.append(metric_values(page))
+    weights = [values[1] for values in seen]
+    assert len(set(weights)) == 4, f"the weight should move on every step: {weights}"
+    losses = [values[3] for values in seen]
+    assert len(set(losses)) == 4, f"the train loss should move on every step: {losses}"
+    shot()
+    assert_clean(page)
+
+
+def test_run_then_pause(page, base_url, shot):
+    open_page(page, base_url)
+    page.evaluate(WATCH_STEP_METRIC)
+    click(page, "▶ Run")
+    # Running: the Step count keeps going up (wait for two more updates after the first).
+    page.wait_for_function("window.__steps.length >= 3", timeout=30_000)
+    expect(page.get_by_role("button", name="⏸ Pause", exact=True)).to_be_visible()
+    values = page.evaluate("window.__steps.map((s) => s[1])")
+    assert values == sorted(values) and values[-1] > values[0] > 0, values
+
+    before = runs(page)
+    changes_at_click = page.evaluate("window.__steps.length")
+    page.get_by_role("button", name="⏸ Pause", exact=True).click()
+    wait_idle(page, after=before)
+    expect(page.get_by_role("button", name="▶ Run", exact=True)).to_be_visible()
+    paused_at = step_count(page)
+    # It must stay still now: a negative check needs a window; 1.5 s is ~20 live ticks.
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    assert step_count(page) == paused_at, "the step count went on rising after Pause"
+    late = page.evaluate("(n) => window.__steps.slice(n)", changes_at_click)
+    assert len(late) <= 1, f"more than one update landed after Pause: {late}"
+    shot()
+    assert_clean(page)
+
+
+# Records every change of the Step metric's text as [ms, value] in window.__steps.
+WATCH_STEP_METRIC = """
+() => {
+  window.__steps = [];
+  const read = () => Number(document.querySelector('[data-testid=stMetricValue]')?.textContent);
+  let last = read();
+  new MutationObserver(() => {
+    const now = read();
+    if (now !== last && Number.isFinite(now)) { window.__steps.push([performance.now(), now]); }
+    last = now;
+  }).observe(document.querySelector('[data-testid=stMain]') || document.body,
+             { subtree: true, childList: true, characterData: true });
+}
+"""
+
+
+def test_diverging_learning_rate_says_so_and_keeps_the_charts_finite(page, base_url, shot):
+    open_page(page, base_url, "?loss=mse&lr=10")
+    click(page, "Step ×10")
+    alert = page.locator("[data-testid=stAlertContentError]").filter(has_text="Diverged at step")
+    expect(alert).to_be_visible()
+    wait_charts(page)
+    for key in CHART_KEYS:
+        ranges = axis_ranges(page, key)
+        assert ranges, f"{key} has no axes"
+        for axis, span in ranges.items():
+            assert span is not None and len(span) == 2, f"{key} {axis}: {span}"
+            assert all(
+                isinstance(v, int | float) and math.isfinite(v) and abs(v) < 1e6 for v in span
+            ), f"{key} {axis} range is not finite and small: {span}"
+    expect(page.get_by_text("This chart could not be drawn")).to_have_count(0)
+    shot()
+    assert_clean(page)
+
+
+def test_changing_the_loss_changes_the_surface_and_training_continues(page, base_url, shot):
+    open_page(page, base_url)  # the default loss is MAE (L1)
+    click(page, "Step ×10")
+    expect(page.locator(METRIC).first).to_have_text("10")
+    contour, surface = (surface_print(page, k) for k in ("chart.contour", "chart.surface"))
+    assert contour and surface
+
+    loss = page.get_by_test_id("stSidebar").get_by_role("radiogroup", name="Loss")
+    before = runs(page)
+    loss.get_by_role("radio", name="MSE (squared)").click()
+    wait_idle(page, after=before)
+    expect(loss.get_by_role("radio", name="MSE (squared)")).to_be_checked()
+    changed = "([key, old]) => window.__linreg.surfacePrint(key) !== old"
+    page.wait_for_function(changed, arg=["chart.contour", contour])
+    page.wait_for_function(changed, arg=["chart.surface", surface])
+    expect(page.get_by_text("training continues from step 10")).to_be_visible()
+    assert step_count(page) == 10, "changing the loss must not restart the run"
+    shot()
+    assert_clean(page)
+
+
+def test_the_3d_camera_survives_an_update(page, base_url, shot):
+    open_page(page, base_url)
+    surface = page.locator(chart("chart.surface"))
+    surface.scroll_into_view_if_needed()
+    start = eye(page)
+    # Rotate the way a user does: drag on the WebGL canvas (a relayout call from script would
+    # not count as a user change for uirevision).
+    box = surface.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + 12 * i, y + 4 * i)
+    page.mouse.up()
+    page.wait_for_function(
+        "(old) => { const e = window.__linreg.eye('chart.surface');"
+        " return Math.hypot(e[0] - old[0], e[1] - old[1], e[2] - old[2]) > 1e-3; }",
+        arg=start,
+    )
+    dragged = eye(page)
+    page.evaluate("(sel) => { document.querySelector(sel).__linregTag = 'before-step'; }",
+                  chart("chart.surface"))
+
+    click(page, "Step")
+    expect(page.locator(METRIC).first).to_have_text("1")
+    # The surface chart got the new step (its path has the new point) ...
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel).data.some((t) => t.type === 'scatter3d'"
+        " && t.x && t.x.length >= 2)",
+        arg=chart("chart.surface"),
+    )
+    # ... in the same DOM node, with the camera where the user left it.
+    assert page.evaluate("(sel) => document.querySelector(sel).__linregTag",
+                         chart("chart.surface")) == "before-step"
+    after = eye(page)
+    assert after == pytest.approx(dragged, abs=1e-6), (start, dragged, after)
+    shot()
+    assert_clean(page)
+
+
+def test_the_replay_plays_in_the_browser(page, base_url, shot):
+    open_page(page, base_url)
+    click(page, "Step ×10")
+    click(page, "Step ×10")
+    expect(page.locator(METRIC).first).to_have_text("20")
+    before = runs(page)
+    page.get_by_text("Replay the recorded run in the browser").click()
+    wait_idle(page, after=before)
+    replay = chart("chart.replay")
+    page.wait_for_function(
+        "(sel) => { const g = document.querySelector(sel);"
+        " return g && g._fullLayout && g.querySelector('.updatemenu-button'); }",
+        arg=replay,
+    )
+    page.locator(replay).scroll_into_view_if_needed()
+    page.evaluate(
+        "(sel) => { const g = document.querySelector(sel); window.__frames = 0;"
+        " g.on('plotly_animatingframe', () => { window.__frames += 1; }); }",
+        replay,
+    )
+    now_x = "(sel) => { const g = document.querySelector(sel);" \
+            " return g.data.find((t) => t.name === 'Now').x[0]; }"
+    start = page.evaluate(now_x, replay)
+    quiet = runs(page)
+
+    page.locator(f"{replay} .updatemenu-button").filter(has_text="Play").click()
+    page.wait_for_function(
+        "(sel) => window.__frames >= 10"
+        " && document.querySelector(sel)._fullLayout.sliders[0].active >= 5",
+        arg=replay,
+    )
+    assert page.evaluate(now_x, replay) != start, "the 'Now' marker did not move"
+    # All of it in the browser: no script run since the Play click.
+    assert runs(page) == quiet
+    expect(page.locator("[data-testid=stApp]")).to_have_attribute(
+        "data-test-script-state", "notRunning"
+    )
+    shot()
+    assert not console_errors(page), console_errors(page)
+    assert_clean(page)
