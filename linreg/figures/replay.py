@@ -177,9 +177,19 @@ def replay_figure(
         xaxis=dict(domain=[0, 0.3], title=dict(text="x")),
         yaxis=dict(range=[y_all.min() - y_pad, y_all.max() + y_pad], title=dict(text="y")),
         xaxis2=dict(
-            domain=[0.36, 0.64], range=[weights[0], weights[-1]], title=dict(text="weight")
+            domain=[0.36, 0.64],
+            range=[weights[0], weights[-1]],
+            title=dict(text="weight"),
+            showgrid=False,
+            zeroline=False,
         ),
-        yaxis2=dict(anchor="x2", range=[biases[0], biases[-1]], title=dict(text="bias")),
+        yaxis2=dict(
+            anchor="x2",
+            range=[biases[0], biases[-1]],
+            title=dict(text="bias"),
+            showgrid=False,
+            zeroline=False,
+        ),
         xaxis3=dict(
             domain=[0.72, 1.0], range=[0, max(float(steps[-1]), 1.0)], title=dict(text="step")
         ),

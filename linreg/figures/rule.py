@@ -43,7 +43,7 @@ def filled(
             )
         else:
             lines.append(
-                rf"{sym}_{{t+1}} = {_num(p)} + \underbrace{{{_num(d)}}}_{{\Delta{sym}}}"
+                rf"{sym}_{{t+1}} = {_num(p)} + \underbrace{{{_num(d)}}}_{{\Delta {sym}}}"
                 rf" = {_num(p + d)} \qquad (-\eta\,g = {_num(-learning_rate * g)})"
             )
     return lines

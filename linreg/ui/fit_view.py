@@ -93,8 +93,8 @@ def metrics(run: live.Run, fr: scene.Frame) -> None:
         ("Step", f"{fr.step}"),
         ("Weight", f"{fr.params[0]:.4f}"),
         ("Bias", f"{fr.params[1]:.4f}"),
-        ("Train loss", f"{fr.train_loss:.5g}"),
-        ("Test loss", "—" if not np.isfinite(fr.test_loss) else f"{fr.test_loss:.5g}"),
+        ("Train loss", f"{fr.train_loss:.4g}"),
+        ("Test loss", "—" if not np.isfinite(fr.test_loss) else f"{fr.test_loss:.4g}"),
         ("‖∇L‖", f"{float(np.linalg.norm(fr.grad)):.3g}"),
         ("To minimum", f"{gap:.3g}"),
     ]
