@@ -16,6 +16,8 @@ st.caption(
     "Points come from y = weight·x + bias (+ noise). A linear model starts somewhere else and "
     "gradient descent moves its weight and bias downhill on the loss, one step at a time."
 )
+if run.lesson is not None:
+    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
 while run.notes:
     st.warning(run.notes.pop(0))
 

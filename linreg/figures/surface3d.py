@@ -27,6 +27,17 @@ def surface_figure(
     top = clip_top(loss, float(np.asarray(path_loss)[0]) if len(path_loss) else np.nan)
     shown = np.minimum(loss, top)
     lift = 0.004 * (top - float(loss.min()))  # keep the path just above the surface
+    # Path points above the ceiling or outside the box are left out (gaps in the line),
+    # rather than pressed flat onto the box's lid.
+    path_loss = np.asarray(path_loss, dtype=np.float64)
+    inside = (
+        (path[:, 0] >= weights[0])
+        & (path[:, 0] <= weights[-1])
+        & (path[:, 1] >= biases[0])
+        & (path[:, 1] <= biases[-1])
+        & (path_loss <= top)
+    )
+    path_z = np.where(inside, path_loss + lift, np.nan)
     traces = [
         trace(
             "surface",
@@ -44,7 +55,7 @@ def surface_figure(
             "scatter3d",
             x=path[:, 0],
             y=path[:, 1],
-            z=np.minimum(path_loss, top) + lift,
+            z=path_z,
             mode="lines",
             name="Path",
             line=dict(color=style.path, width=6),
@@ -53,7 +64,7 @@ def surface_figure(
             "scatter3d",
             x=[current[0]],
             y=[current[1]],
-            z=[min(current_loss, top) + lift],
+            z=[current_loss + lift if current_loss <= top else None],
             mode="markers",
             name="Now",
             marker=dict(size=6, color=style.current, line=dict(color="white", width=2)),

@@ -85,18 +85,28 @@ def timeline(run: live.Run) -> int:
     return int(shown)
 
 
+def short(value: float, form: str = "{:.4g}") -> str:
+    """A number that fits a metric on a projector: big and tiny ones as 1.3e4."""
+    if not np.isfinite(value):
+        return "—"
+    if value != 0 and not 1e-4 <= abs(value) < 1e4:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{float(mantissa):.3g}e{int(exponent)}"
+    return form.format(value)
+
+
 def metrics(run: live.Run, fr: scene.Frame) -> None:
     """The live numbers for the step on show."""
     land = run.land
     gap = float(np.linalg.norm(fr.params - land.minimum))
     cells = [
         ("Step", f"{fr.step}"),
-        ("Weight", f"{fr.params[0]:.4f}"),
-        ("Bias", f"{fr.params[1]:.4f}"),
-        ("Train loss", f"{fr.train_loss:.4g}"),
-        ("Test loss", "—" if not np.isfinite(fr.test_loss) else f"{fr.test_loss:.4g}"),
-        ("‖∇L‖", f"{float(np.linalg.norm(fr.grad)):.3g}"),
-        ("To minimum", f"{gap:.3g}"),
+        ("Weight", short(fr.params[0], "{:.4f}")),
+        ("Bias", short(fr.params[1], "{:.4f}")),
+        ("Train loss", short(fr.train_loss)),
+        ("Test loss", short(fr.test_loss)),
+        ("‖∇L‖", short(float(np.linalg.norm(fr.grad)), "{:.3g}")),
+        ("To minimum", short(gap, "{:.3g}")),
     ]
     for col, (label, value) in zip(st.columns(len(cells)), cells, strict=True):
         col.metric(label, value)

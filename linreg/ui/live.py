@@ -14,6 +14,7 @@ import torch
 
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
+from linreg.presets import BY_KEY, Preset
 from linreg.settings import DATA, DEFAULTS, RUN, START, TRAINING, VIEW, Config, from_query
 from linreg.trainer import Stepper, TrainSpec
 from linreg.ui import widgets
@@ -40,6 +41,8 @@ class Run:
     drawn: int = 0  # the step the charts showed last
     last_tick: float = 0.0  # when the last live update ran (perf_counter)
     tick_gap: float = 0.25  # seconds between live updates, smoothed
+    query: dict = field(default_factory=dict)  # the link's query parameters, once applied
+    lesson: Preset | None = None  # the lesson the link opened, if any
     backdrop: dict | None = None  # the contour's still part, built once per surface
     backdrop_key: int = -1
     notes: list[str] = field(default_factory=list)
@@ -71,14 +74,18 @@ def _new_run(config: Config) -> Run:
 
 
 def current_run(page: str) -> Run:
-    """This session's run for `page`, created from the link's query parameters at first."""
-    if page not in st.session_state:
-        config, notes = from_query(dict(st.query_params.items()), DEFAULTS)
+    """This session's run for `page`. A link with query parameters (a lesson, a shared
+    view) sets every setting from them, on top of the defaults; a plain link keeps the run."""
+    query = dict(st.query_params.items())
+    run = st.session_state.get(page)
+    if run is None or (query and query != run.query):
+        lesson = BY_KEY.get(query.pop("lesson", ""))
+        config, notes = from_query(query, DEFAULTS)
         widgets.load(config, force=True)
         run = _new_run(config)
-        run.notes = notes
+        run.notes, run.query, run.lesson = notes, dict(st.query_params.items()), lesson
         st.session_state[page] = run
-    return st.session_state[page]
+    return run
 
 
 def apply(run: Run, config: Config) -> None:
