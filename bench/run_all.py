@@ -21,7 +21,7 @@ from pathlib import Path
 from _common import Row, fmt_ratio, fmt_time
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["p1_seed000", "p2_seed002", "p3_sweep", "p4_surface"]
+BENCHMARKS = ["p1_seed000", "p2_seed002", "p3_sweep", "p4_surface", "p5_server"]
 
 
 def run(name: str) -> list[Row]:
