@@ -28,7 +28,8 @@ def controls(run: live.Run) -> None:
         on_click=live.step,
         args=(run, 1),
         disabled=busy,
-        help="One optimizer step.",
+        help="One optimizer step (key: →).",
+        shortcut="Right",
         width="stretch",
     )
     cols[1].button(
@@ -37,7 +38,8 @@ def controls(run: live.Run) -> None:
         on_click=live.step,
         args=(run, k),
         disabled=busy,
-        help=f"{k} optimizer steps at once.",
+        help=f"{k} optimizer steps at once (key: Shift+→).",
+        shortcut="Shift+Right",
         width="stretch",
     )
     label = "⏸ Pause" if run.running else "▶ Run"
@@ -48,9 +50,19 @@ def controls(run: live.Run) -> None:
         on_click=live.toggle,
         args=(run,),
         disabled=stopped and not run.running,
+        help="Run or pause (key: Space).",
+        shortcut="Space",
         width="stretch",
     )
-    cols[3].button("Reset", key="btn.reset", on_click=live.reset, args=(run,), width="stretch")
+    cols[3].button(
+        "Reset",
+        key="btn.reset",
+        on_click=live.reset,
+        args=(run,),
+        help="Back to step 0 (key: Home).",
+        shortcut="Home",
+        width="stretch",
+    )
     cols[4].markdown(status_badge(run))
 
 
