@@ -144,8 +144,9 @@ def quiet(page, ms: int = 400) -> None:
     )
 
 
-def click_latency(page, charts: tuple[str, ...]) -> tuple[float, float]:
-    """Click Step once: (seconds to the metric's change, seconds to every chart's update)."""
+def click_latency(page, charts: tuple[str, ...]) -> tuple[float, float, list[float]]:
+    """Click Step once: seconds to the metric's change, to every chart's update, and to each
+    chart's."""
     before = page.evaluate("window.__p6.clicks.length")
     runs = harness.runs(page)
     page.get_by_role("button", name="Step", exact=True).click()
@@ -156,12 +157,12 @@ def click_latency(page, charts: tuple[str, ...]) -> tuple[float, float]:
           const m = r.metric.find((e) => e[0] > t0);
           const c = keys.map((k) => (r.events[k] || []).find((t) => t > t0));
           if (!m || c.some((t) => t === undefined)) return false;
-          return [m[0] - t0, Math.max(m[0], ...c) - t0];
+          return [m[0] - t0, Math.max(m[0], ...c) - t0, c.map((t) => t - t0)];
         }""",
         arg=[before, list(charts)],
     ).json_value()
     harness.wait_idle(page, after=runs)
-    return got[0] / 1000, got[1] / 1000
+    return got[0] / 1000, got[1] / 1000, [t / 1000 for t in got[2]]
 
 
 def live_rate(page, window: float, run: str = "▶ Run", pause: str | None = "⏸ Pause"):
@@ -265,8 +266,11 @@ def main() -> None:
         step_metric = statistics.median(c[0] for c in clicks)
         step_all = statistics.median(c[1] for c in clicks)
         bare_click = statistics.median(bare_clicks)
+        each = ", ".join(f"{k} {statistics.median(c[2][i] for c in clicks) * 1e3:.0f}"
+                         for i, k in enumerate(harness.CHART_KEYS))
         print("Step click -> metric / all charts (ms): "
-              + ", ".join(f"{m * 1e3:.0f}/{c * 1e3:.0f}" for m, c in clicks)
+              + ", ".join(f"{m * 1e3:.0f}/{c * 1e3:.0f}" for m, c, _ in clicks)
+              + f"; medians per chart: {each}"
               + f"; bare app click -> metric: {', '.join(f'{c * 1e3:.0f}' for c in bare_clicks)}")
 
         # -- live rates, with and without the 3-D chart

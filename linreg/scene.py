@@ -32,6 +32,7 @@ class Landscape:
     minimum_loss: float
     truth: np.ndarray | None  # (2,) the generating weight and bias, if known
     start: np.ndarray  # (2,)
+    minima: dict  # loss name -> (2,) minimum of each loss, to compare them
 
 
 def box(points: list[np.ndarray], pad: float = 0.35, least: float = 0.5) -> tuple:
@@ -50,8 +51,8 @@ def landscape(
     and the points of a `preview` path that stay within three times that box."""
     start = np.asarray(start, dtype=np.float64)
     minimum = optimum(data, loss, huber_delta)
-    others = [optimum(data, name, huber_delta) for name in ("mse", "mae")]
-    points = [start, minimum, *others, None if truth is None else np.asarray(truth)]
+    minima = {name: optimum(data, name, huber_delta) for name in ("mse", "mae", "huber")}
+    points = [start, *minima.values(), None if truth is None else np.asarray(truth)]
     w0, w1, b0, b1 = box(points)
     if preview is not None and len(preview):
         centre = np.array([(w0 + w1) / 2, (b0 + b1) / 2])
@@ -69,6 +70,7 @@ def landscape(
         min_loss,
         None if truth is None else np.asarray(truth, dtype=np.float64),
         start,
+        minima,
     )
 
 

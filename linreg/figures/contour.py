@@ -33,10 +33,27 @@ def arrow(
     )
 
 
-def landmarks(start, truth, minimum, loss_label: str, style: Style) -> list[dict]:
-    """Markers for the start, the true (weight, bias) and the minimum of the chosen loss."""
+def landmarks(start, truth, minimum, loss_label: str, style: Style, others=None) -> list[dict]:
+    """Markers for the start, the true (weight, bias) and the minimum of the chosen loss;
+    `others` maps other losses' labels to their minima, drawn small and hollow."""
     s = style.marker_size + 6
     out = [
+        trace(
+            "scatter",
+            x=[p[0]],
+            y=[p[1]],
+            mode="markers+text",
+            name=f"Minimum of {label}",
+            text=[label.split(" ")[0]],
+            textposition="top center",
+            showlegend=False,
+            textfont=dict(color="white", size=style.font_size - 2),
+            marker=dict(
+                symbol="x-thin-open", size=s - 4, color="white", line=dict(color="white", width=2)
+            ),
+        )
+        for label, p in (others or {}).items()
+    ] + [
         trace(
             "scatter",
             x=[start[0]],
@@ -167,6 +184,7 @@ def contour_figure(
     loss_label: str = "loss",
     style: Style = CLASSIC,
     height: int = 430,
+    other_minima: dict | None = None,
 ) -> dict:
     """The loss seen from above (`back` from `backdrop`), with what gradient descent is
     doing on it: the path, the negative gradient, the step taken and the landmarks."""
@@ -203,7 +221,9 @@ def contour_figure(
             line=dict(color=style.path, width=style.line_width),
         )
     )
-    traces += landmarks(start if start is not None else path[0], truth, minimum, loss_label, style)
+    traces += landmarks(
+        start if start is not None else path[0], truth, minimum, loss_label, style, other_minima
+    )
     span = np.array([np.ptp(weights), np.ptp(biases)])
     g = -np.asarray(grad, dtype=np.float64) / span
     norm = float(np.linalg.norm(g))

@@ -130,6 +130,7 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
     h = run.stepper.history
     truth = (c.true_weight, c.true_bias)
     field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
+    others = {LOSS_LABELS[k]: p for k, p in land.minima.items() if k != c.loss}
     rev = hash(run.land_key) & 0xFFFFFFF
     revision = {uid: rev for uid in ("loss-surface", *STATIC)}
     if run.backdrop_key != rev:
@@ -164,6 +165,7 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             land.minimum,
             LOSS_LABELS[c.loss],
             s,
+            other_minima=others,
         )
 
     # While running, the steps since the last redraw are sent along and played in between.
