@@ -9,7 +9,7 @@ from linreg.ui.plot import ticker
 
 page.setup("Fit a line", "📈")
 run = live.current_run("fit")
-live.apply(run, live.sidebar(run))
+live.settings(run)
 
 st.title("Fit a line by gradient descent")
 st.caption(

@@ -377,9 +377,6 @@ def test_divergence_from_the_widgets_and_recovery():
 # it after the sidebar is drawn. So each lags one full page run behind the user's choice (and
 # Step clicks rerun only the panel fragment, so in a browser the lag lasts until the next
 # sidebar change).
-LAG = "live.sidebar draws from run.config before live.apply updates it: one page run behind"
-
-
 def _has(at: AppTest, key: str) -> bool:
     try:
         at.get_by_key(key)
@@ -388,7 +385,6 @@ def _has(at: AppTest, key: str) -> bool:
     return True
 
 
-@pytest.mark.xfail(strict=True, reason=LAG)
 def test_huber_delta_shows_as_soon_as_huber_is_chosen():
     at = open_page()
     assert not _has(at, "setting.huber_delta")
@@ -397,7 +393,6 @@ def test_huber_delta_shows_as_soon_as_huber_is_chosen():
     assert _has(at, "setting.huber_delta")
 
 
-@pytest.mark.xfail(strict=True, reason=LAG)
 def test_start_sliders_disable_as_soon_as_the_start_is_random():
     at = open_page()
     set_setting(at, "init", "random")
@@ -405,7 +400,6 @@ def test_start_sliders_disable_as_soon_as_the_start_is_random():
     assert at.get_by_key("setting.init_weight").disabled
 
 
-@pytest.mark.xfail(strict=True, reason=LAG)
 def test_critical_rate_note_describes_the_rate_just_chosen():
     at = open_page(loss="mse")
     set_setting(at, "learning_rate", 10.0)  # far above 2/λmax ≈ 0.58 for seed 000's x
@@ -413,11 +407,6 @@ def test_critical_rate_note_describes_the_rate_just_chosen():
     assert notes and notes[0].endswith("This run is above it.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a refused x range is noted as 'Kept the previous x range' but the slider keeps "
-    "showing the refused value (and applies it later, at the next x change)",
-)
 def test_a_refused_x_range_is_not_left_on_the_slider():
     at = open_page()
     set_setting(at, "x_min", 5.0)  # not below x to = 2

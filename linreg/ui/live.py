@@ -149,9 +149,14 @@ def tick(run: Run) -> None:
         run.running, run.stop_reason = False, reason
 
 
-def sidebar(run: Run) -> Config:
-    """Every setting's widget, grouped; returns the settings they now show."""
+def settings(run: Run) -> None:
+    """Read what the widgets now say, apply it (restart or continue), then draw them, so
+    that what the sidebar shows (Huber's δ, the critical rate) follows the new settings."""
     widgets.load(run.config)
+    config, notes = widgets.read(run.config)
+    widgets.load(config, force=True)  # a refused value springs back on its widget
+    run.notes.extend(notes)
+    apply(run, config)
     bar = st.sidebar
     with bar.expander("Data", expanded=True):
         for name in (
@@ -195,9 +200,6 @@ def sidebar(run: Run) -> Config:
     with bar.expander("View", expanded=True):
         for name in ("show_truth", "show_residuals", "show_field", "log_loss", "show_surface"):
             widgets.widget(name)
-    config, notes = widgets.read(run.config)
-    run.notes.extend(notes)
-    return config
 
 
 def critical_note(run: Run) -> str:

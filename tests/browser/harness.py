@@ -153,7 +153,11 @@ class Server:
         self.start().wait_healthy()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is not None and self.proc is not None and not self.alive:
+            print(f"note: the server on port {self.port} had exited (code "
+                  f"{self.proc.returncode}) before this error: stopped from outside, or it "
+                  f"crashed.\n{self.log_tail(8)}", file=sys.stderr)
         self.stop()
 
 
