@@ -149,7 +149,7 @@ def click_latency(page, charts: tuple[str, ...]) -> tuple[float, float, list[flo
     chart's."""
     before = page.evaluate("window.__p6.clicks.length")
     runs = harness.runs(page)
-    page.get_by_role("button", name="Step", exact=True).click()
+    harness.button(page, "Step").click()
     got = page.wait_for_function(
         """([n, keys]) => {
           const r = window.__p6; if (r.clicks.length <= n) return false;
@@ -169,7 +169,7 @@ def live_rate(page, window: float, run: str = "▶ Run", pause: str | None = "�
     """Start the live run, skip its first update, then count over `window` seconds:
     (metric changes /s, fit-chart data changes /s, fit-chart draws /s, still running?)."""
     n = page.evaluate("window.__p6.metric.length")
-    page.get_by_role("button", name=run, exact=True).click()
+    harness.button(page, run).click()
     page.wait_for_function("(n) => window.__p6.metric.length >= n + 2", arg=n)
     t0 = page.evaluate("performance.now()")
     page.wait_for_timeout(window * 1000)  # the measuring window itself
@@ -183,10 +183,10 @@ def live_rate(page, window: float, run: str = "▶ Run", pause: str | None = "�
         }""",
         [t0, t1],
     )
-    running = pause is not None and page.get_by_role("button", name=pause, exact=True).count() > 0
+    running = pause is not None and harness.button(page, pause).count() > 0
     if running:
         runs = harness.runs(page)
-        page.get_by_role("button", name=pause, exact=True).click()
+        harness.button(page, pause).click()
         harness.wait_idle(page, after=runs)
     seconds = (t1 - t0) / 1000
     return *(c / seconds for c in counts), running
@@ -302,7 +302,7 @@ def main() -> None:
         harness.wait_idle(page)
         harness.wait_charts(page)
         runs = harness.runs(page)
-        page.get_by_role("button", name="Step ×200", exact=True).click()
+        harness.button(page, "Step ×200").click()
         harness.wait_idle(page, after=runs)
         fps, frames, server_runs = replay_fps(page)
         page.context.close()

@@ -82,14 +82,30 @@ class Meter:
         return sum(got), len(got), sum(self.sent[mark[1]:])
 
 
-def server_bytes_sent(port: int) -> int | None:
-    """Total bytes_sent of the server's established TCP connections (None without `ss`)."""
+def server_bytes_sent(port: int) -> dict[str, int] | None:
+    """bytes_sent of each established TCP connection of the server, by the peer's address
+    (None without `ss`)."""
     try:
         out = subprocess.run(["ss", "-tinH", "state", "established", f"( sport = :{port} )"],
                              capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    return sum(int(n) for n in re.findall(r"bytes_sent:(\d+)", out))
+    sent, peer = {}, None
+    for line in out.splitlines():
+        fields = line.split()
+        if fields and not line[:1].isspace() and len(fields) >= 4:
+            peer = fields[-1]  # "Recv-Q Send-Q Local Peer" (the state column is left out)
+        elif peer is not None and (m := re.search(r"bytes_sent:(\d+)", line)):
+            sent[peer] = int(m.group(1))
+    return sent
+
+
+def wire_delta(before: dict | None, after: dict | None) -> int | None:
+    """Bytes sent between two `server_bytes_sent` readings, over the connections alive at the
+    second (a connection closed in between, e.g. an idle HTTP keep-alive, is left out)."""
+    if before is None or after is None:
+        return None
+    return sum(n - before.get(peer, 0) for peer, n in after.items())
 
 
 def settle(page, meter: Meter, quiet_ms: int = 800) -> None:
@@ -121,11 +137,11 @@ def click(page, meter: Meter, port: int, name: str) -> tuple[int, int, int, int 
     """Bytes received, frames, bytes sent by the browser, and server wire bytes, for a click."""
     mark, wire = meter.mark(), server_bytes_sent(port)
     runs = harness.runs(page)
-    page.get_by_role("button", name=name, exact=True).click()
+    harness.button(page, name).click()
     harness.wait_idle(page, after=runs)
     settle(page, meter)
     after = server_bytes_sent(port)
-    return *meter.since(mark), (after - wire if wire is not None and after is not None else None)
+    return *meter.since(mark), wire_delta(wire, after)
 
 
 def fmt(n: float) -> str:
@@ -153,9 +169,9 @@ def main() -> None:
         mark = meter.mark()
         metric0 = page.locator("[data-testid=stMetricValue]").first.inner_text()
         runs = harness.runs(page)
-        page.get_by_role("button", name="▶ Run", exact=True).click()
+        harness.button(page, "▶ Run").click()
         page.wait_for_function("(n) => window.__linregRuns >= n + 4", arg=runs)
-        page.get_by_role("button", name="⏸ Pause", exact=True).click()
+        harness.button(page, "⏸ Pause").click()
         settle(page, meter)
         live_bytes, live_frames, _ = meter.since(mark)
         # the fragment's script runs while running, less the Run and Pause clicks' own

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from linreg.data import Dataset, split, synthetic_line
@@ -9,8 +11,35 @@ from linreg.settings import DATA, START, TRAINING, Config
 from linreg.trainer import Stepper, TrainSpec, initial_params
 
 
-def dataset(config: Config) -> Dataset:
-    """The synthetic 1-D data the settings describe, split into train and test."""
+@dataclass(frozen=True, eq=False)
+class OwnData:
+    """1-D data a user brought: two columns of their CSV file."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    x_label: str
+    y_label: str
+
+    @property
+    def key(self) -> tuple:
+        """What identifies this data (file, columns, values)."""
+        return self.name, self.x_label, self.y_label, hash(self.x.tobytes() + self.y.tobytes())
+
+
+def dataset(config: Config, own: OwnData | None = None) -> Dataset:
+    """The user's own data if given, else the synthetic 1-D data the settings describe;
+    split into train and test by the settings either way."""
+    if own is not None:
+        return split(
+            own.x,
+            own.y,
+            config.train_fraction,
+            config.split,
+            config.seed,
+            [own.x_label],
+            [own.y_label],
+        )
     x, y = synthetic_line(
         config.true_weight,
         config.true_bias,
@@ -32,11 +61,10 @@ def start(config: Config) -> np.ndarray:
     return np.array([config.init_weight, config.init_bias])
 
 
-def new_stepper(config: Config, data: Dataset | None = None) -> Stepper:
-    """A fresh run for these settings."""
-    return Stepper(
-        data if data is not None else dataset(config), TrainSpec.from_config(config), start(config)
-    )
+def new_stepper(config: Config, data: Dataset | None = None, own: OwnData | None = None) -> Stepper:
+    """A fresh run for these settings, on `data` (or the data the settings and `own` give)."""
+    data = data if data is not None else dataset(config, own)
+    return Stepper(data, TrainSpec.from_config(config), start(config))
 
 
 def restarts(old: Config, new: Config) -> bool:

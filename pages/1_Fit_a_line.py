@@ -4,17 +4,23 @@ import streamlit as st
 
 from linreg import scene
 from linreg.ui import fit_view as view
-from linreg.ui import live, page
+from linreg.ui import live, page, upload
 from linreg.ui.plot import ticker
 
 page.setup("Fit a line", "📈")
 run = live.current_run("fit")
+upload.panel(run)
 live.settings(run)
 
 st.title("Fit a line by gradient descent")
+source = (
+    f"Points come from your file {run.own.name}."
+    if run.own is not None
+    else "Points come from y = weight·x + bias (+ noise)."
+)
 st.caption(
-    "Points come from y = weight·x + bias (+ noise). A linear model starts somewhere else and "
-    "gradient descent moves its weight and bias downhill on the loss, one step at a time."
+    f"{source} A linear model starts somewhere else and gradient descent moves its weight and "
+    "bias downhill on the loss, one step at a time."
 )
 if run.lesson is not None:
     st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")

@@ -128,7 +128,7 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
     """Data and fit, loss curve, 3-D surface and contour, all at the same step."""
     c, s, land, data = run.config, STYLES["classic"], run.land, run.stepper.data
     h = run.stepper.history
-    truth = (c.true_weight, c.true_bias)
+    truth = None if run.own is not None else (c.true_weight, c.true_bias)
     field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
     others = {LOSS_LABELS[k]: p for k, p in land.minima.items() if k != c.loss}
     rev = hash(run.land_key) & 0xFFFFFFF

@@ -15,7 +15,7 @@ import torch
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
 from linreg.presets import BY_KEY, Preset
-from linreg.settings import DATA, DEFAULTS, RUN, START, TRAINING, VIEW, Config, from_query
+from linreg.settings import DATA, DEFAULTS, START, Config, from_query
 from linreg.trainer import Stepper, TrainSpec
 from linreg.ui import widgets
 
@@ -23,7 +23,17 @@ from linreg.ui import widgets
 # torch would otherwise size its pool from the host, not from the container's quota.
 torch.set_num_threads(1)
 
-GROUP_TITLES = {DATA: "Data", START: "Start", TRAINING: "Training", RUN: "Run", VIEW: "View"}
+# The settings that only shape generated data (they do nothing to an uploaded file).
+SYNTHETIC_ONLY = (
+    "true_weight",
+    "true_bias",
+    "noise",
+    "n_points",
+    "x_min",
+    "x_max",
+    "outlier_fraction",
+    "outlier_size",
+)
 
 
 @dataclass
@@ -45,32 +55,42 @@ class Run:
     lesson: Preset | None = None  # the lesson the link opened, if any
     backdrop: dict | None = None  # the contour's still part, built once per surface
     backdrop_key: int = -1
+    own: experiment.OwnData | None = None  # the user's uploaded data, if in use
     notes: list[str] = field(default_factory=list)
 
 
-def _land_key(config: Config) -> tuple:
+def _land_key(config: Config, own: experiment.OwnData | None = None) -> tuple:
     data = tuple(getattr(config, n) for n, s in widgets.SPECS.items() if s.group in (DATA, START))
-    return data, config.loss, config.huber_delta
+    return data, config.loss, config.huber_delta, None if own is None else own.key
 
 
-def _landscape(config: Config, stepper: Stepper) -> scene.Landscape:
+def _landscape(config: Config, stepper: Stepper, own=None) -> scene.Landscape:
     """The loss surface, framed to hold the start, the truth, the minima and a preview of
     the run (up to 400 steps with these settings, so the path stays in view)."""
     preview = experiment.new_stepper(config, stepper.data)
     preview.step(min(config.max_steps, 400), stop_at_convergence=True)
+    truth = None if own is not None else (config.true_weight, config.true_bias)
     return scene.landscape(
         stepper.data,
         config.loss,
         config.huber_delta,
         stepper.history.params[0],
-        (config.true_weight, config.true_bias),
+        truth,
         preview.history.params,
     )
 
 
-def _new_run(config: Config) -> Run:
-    stepper = experiment.new_stepper(config)
-    return Run(config, stepper, _landscape(config, stepper), _land_key(config))
+def _new_run(config: Config, own: experiment.OwnData | None = None) -> Run:
+    stepper = experiment.new_stepper(config, own=own)
+    return Run(config, stepper, _landscape(config, stepper, own), _land_key(config, own), own=own)
+
+
+def restart(run: Run, config: Config, own: experiment.OwnData | None, notice: str) -> None:
+    """A fresh run in place: new data or start, or Reset."""
+    fresh = _new_run(config, own)
+    run.config, run.own = config, own
+    run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
+    run.running, run.follow, run.stop_reason, run.notice = False, True, "", notice
 
 
 def current_run(page: str) -> Run:
@@ -94,10 +114,9 @@ def apply(run: Run, config: Config) -> None:
     if config == old:
         return
     if experiment.restarts(old, config):
-        fresh = _new_run(config)
-        run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
-        run.running, run.follow, run.stop_reason = False, True, ""
-        run.notice = "The data or the start changed, so the run restarted from step 0."
+        restart(
+            run, config, run.own, "The data or the start changed, so the run restarted from step 0."
+        )
     elif changed := experiment.retrains(old, config):
         names = ", ".join(widgets.SPECS[n].label.lower() for n in changed)
         run.stepper.configure(TrainSpec.from_config(config))
@@ -106,17 +125,15 @@ def apply(run: Run, config: Config) -> None:
             f"Changed {names}: training continues from step {run.stepper.steps} "
             "with the current weight and bias."
         )
-        if _land_key(config) != run.land_key:
-            run.land, run.land_key = _landscape(config, run.stepper), _land_key(config)
+        if _land_key(config, run.own) != run.land_key:
+            run.land = _landscape(config, run.stepper, run.own)
+            run.land_key = _land_key(config, run.own)
     run.config = config
 
 
 def reset(run: Run) -> None:
     """Back to step 0 with the same settings."""
-    fresh = _new_run(run.config)
-    run.stepper, run.land, run.land_key = fresh.stepper, fresh.land, fresh.land_key
-    run.running, run.follow, run.stop_reason = False, True, ""
-    run.notice = "Reset to step 0."
+    restart(run, run.config, run.own, "Reset to step 0.")
 
 
 def toggle(run: Run) -> None:
@@ -172,7 +189,7 @@ def settings(run: Run) -> None:
             "split",
             "seed",
         ):
-            widgets.widget(name)
+            widgets.widget(name, disabled=run.own is not None and name in SYNTHETIC_ONLY)
         st.button(
             "New sample",
             on_click=_new_sample,

@@ -316,5 +316,13 @@ def wait_idle(page, after: int | None = None, timeout: float = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def button(page, label: str):
+    """The button labelled exactly `label` ("Step" is not "Step ×10"). When the app gives a
+    button a keyboard shortcut, Streamlit shows it in a <kbd aria-label="Shortcut →"> inside
+    the button, so the accessible name becomes "Step Shortcut →": both forms match."""
+    name = re.compile("^" + re.escape(label) + r"( Shortcut .+)?$")
+    return page.get_by_role("button", name=name)
+
+
 def metric_values(page) -> list[str]:
     return page.locator("[data-testid=stMetricValue]").all_inner_texts()

@@ -16,6 +16,7 @@ from harness import (
     CHART_KEYS,
     PLOTS,
     axis_ranges,
+    button,
     chart,
     eye,
     metric_values,
@@ -41,7 +42,7 @@ def open_page(page, base_url: str, query: str = "") -> None:
 def click(page, name: str) -> None:
     """Click a button by its exact name and wait for the run it starts to finish."""
     before = runs(page)
-    page.get_by_role("button", name=name, exact=True).click()
+    button(page, name).click()
     wait_idle(page, after=before)
 
 
@@ -83,15 +84,15 @@ def test_run_then_pause(page, base_url, shot):
     click(page, "▶ Run")
     # Running: the Step count keeps going up (wait for two more updates after the first).
     page.wait_for_function("window.__steps.length >= 3", timeout=30_000)
-    expect(page.get_by_role("button", name="⏸ Pause", exact=True)).to_be_visible()
+    expect(button(page, "⏸ Pause")).to_be_visible()
     values = page.evaluate("window.__steps.map((s) => s[1])")
     assert values == sorted(values) and values[-1] > values[0] > 0, values
 
     before = runs(page)
     changes_at_click = page.evaluate("window.__steps.length")
-    page.get_by_role("button", name="⏸ Pause", exact=True).click()
+    button(page, "⏸ Pause").click()
     wait_idle(page, after=before)
-    expect(page.get_by_role("button", name="▶ Run", exact=True)).to_be_visible()
+    expect(button(page, "▶ Run")).to_be_visible()
     paused_at = step_count(page)
     # It must stay still now: a negative check needs a window; 1.5 s is ~20 live ticks.
     page.wait_for_timeout(1500)
