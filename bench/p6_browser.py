@@ -106,12 +106,6 @@ RECORDER = """
 })();
 """
 
-ALL_DRAWN = (
-    "([sel, n]) => [...document.querySelectorAll(sel)].filter((g) => g._fullLayout"
-    " && g.querySelector('.main-svg')).length >= n && performance.now()"
-)
-
-
 def new_page(browser):
     context = browser.new_context(viewport=harness.VIEWPORT)
     context.set_default_timeout(120_000)
@@ -125,7 +119,7 @@ def load_time(browser, url: str, charts: int) -> float:
     page = new_page(browser)
     page.goto(url)
     if charts:
-        done = page.wait_for_function(ALL_DRAWN, arg=[harness.PLOTS, charts]).json_value()
+        done = harness.wait_charts(page, charts, timeout=120_000)
     else:
         done = page.wait_for_function(
             "() => document.querySelector('[data-testid=stMetricValue]') && performance.now()"

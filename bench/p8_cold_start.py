@@ -33,10 +33,6 @@ import harness  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 BARE_APP = 'import streamlit as st\n\nst.metric("Step", 0)\n'
-DRAWN = (
-    "([sel, n]) => [...document.querySelectorAll(sel)].filter((g) => g._fullLayout"
-    " && g.querySelector('.main-svg')).length >= n"
-)
 PAINTS = (
     "() => Object.fromEntries(performance.getEntriesByType('paint')"
     ".map((e) => [e.name, e.startTime / 1000]))"
@@ -65,9 +61,9 @@ def cold(browser, log: Path, path: str, ready, app: str = "app.py", cwd: Path = 
 
 
 def fit_ready(page, t0: float) -> dict[str, float]:
-    page.wait_for_function(DRAWN, arg=[harness.PLOTS, 1])
+    harness.wait_charts(page, 1, timeout=120_000)
     first = time.perf_counter() - t0
-    page.wait_for_function(DRAWN, arg=[harness.PLOTS, len(harness.CHART_KEYS)])
+    harness.wait_charts(page, len(harness.CHART_KEYS), timeout=120_000)
     return {"first chart": first, "all charts": time.perf_counter() - t0}
 
 

@@ -176,20 +176,10 @@ def settings(run: Run) -> None:
     apply(run, config)
     bar = st.sidebar
     with bar.expander("Data", expanded=True):
-        for name in (
-            "true_weight",
-            "true_bias",
-            "noise",
-            "n_points",
-            "x_min",
-            "x_max",
-            "outlier_fraction",
-            "outlier_size",
-            "train_fraction",
-            "split",
-            "seed",
-        ):
-            widgets.widget(name, disabled=run.own is not None and name in SYNTHETIC_ONLY)
+        for name in SYNTHETIC_ONLY:
+            widgets.widget(name, disabled=run.own is not None)
+        for name in ("train_fraction", "split", "seed"):
+            widgets.widget(name)
         st.button(
             "New sample",
             on_click=_new_sample,

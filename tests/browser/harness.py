@@ -291,15 +291,24 @@ def drawn_charts(page) -> int:
     )
 
 
-def wait_charts(page, count: int = len(CHART_KEYS), timeout: float = 60_000) -> None:
+def wait_charts(page, count: int = len(CHART_KEYS), timeout: float = 60_000) -> float:
     """Plotly draws asynchronously, after Streamlit has rendered: wait until `count` live
-    charts exist and have been drawn (their graph div carries `_fullLayout` and an SVG)."""
-    page.wait_for_function(
-        "([sel, n]) => [...document.querySelectorAll(sel)].filter((g) => g._fullLayout"
-        " && g.querySelector('.main-svg')).length >= n",
+    charts exist and have been drawn (their graph div carries `_fullLayout` and an SVG).
+    Returns the page's clock then (ms since navigation start, checked every animation
+    frame). Fails at once, with the app's message, if the app shows an exception instead."""
+    outcome = page.wait_for_function(
+        """([sel, n]) => {
+          if (document.querySelector("[data-testid=stException]")) return "exception";
+          return [...document.querySelectorAll(sel)].filter((g) => g._fullLayout
+            && g.querySelector(".main-svg")).length >= n && performance.now();
+        }""",
         arg=[PLOTS, count],
         timeout=timeout,
-    )
+    ).json_value()
+    if outcome == "exception":
+        text = "\n".join(page.locator("[data-testid=stException]").all_inner_texts())
+        raise AssertionError(f"the app shows an exception instead of its charts:\n{text}")
+    return float(outcome)
 
 
 def runs(page) -> int:
