@@ -13,10 +13,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from cases import noisy_line, three_by_two
 from torch.utils.data import DataLoader, TensorDataset
 
 from linreg import trainer
-from linreg.data import Dataset, split, synthetic_line, synthetic_linear
+from linreg.data import Dataset, split
 from linreg.trainer import Stepper, TrainSpec
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
@@ -102,31 +103,11 @@ def numpy_run(x, y, start, name, lr, loss, steps, batches=None, bias=True):
 
 
 # ---- data -------------------------------------------------------------------------------
-def noisy_line() -> Dataset:
-    """60 noisy points on y = 1.5x - 0.5 with 10 % outliers, ordered 80/20 split."""
-    x, y = synthetic_line(
-        1.5,
-        -0.5,
-        noise=0.3,
-        n_points=60,
-        x_min=-1.0,
-        x_max=2.0,
-        outlier_fraction=0.1,
-        outlier_size=4.0,
-        seed=3,
-    )
-    return split(x, y, 0.8, "ordered")
+def three_by_two_outlying() -> Dataset:
+    return three_by_two(outliers=True)
 
 
-def three_by_two() -> Dataset:
-    """3 features -> 2 targets, noisy, with a few outlying rows, shuffled split."""
-    w = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.2]])
-    x, y = synthetic_linear(w, [0.5, -1.0], noise=0.2, n_points=40, seed=5)
-    y[[3, 17, 29]] += np.array([3.0, -2.5])
-    return split(x, y, 0.8, "shuffled", seed=1)
-
-
-DATASETS = {"line": noisy_line, "multi": three_by_two}
+DATASETS = {"line": noisy_line, "multi": three_by_two_outlying}
 STARTS = {"line": [-0.7, 1.1], "multi": [0.2, -0.1, 0.4, -0.3, 0.1, 0.6, -0.2, 0.3]}
 
 
@@ -303,7 +284,7 @@ def test_mini_batch_order_depends_on_the_seed():
 
 def test_float32_run_follows_the_float64_reference_closely():
     """The default precision: same rule, float32 rounding only."""
-    data, start = three_by_two(), STARTS["multi"]
+    data, start = three_by_two_outlying(), STARTS["multi"]
     got = stepper_run(
         data,
         start,

@@ -4,9 +4,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from cases import noisy_line, three_by_two
 
 from linreg import landscape
-from linreg.data import Dataset, seed000, split, synthetic_line, synthetic_linear
+from linreg.data import Dataset, seed000
 from linreg.history import History
 from linreg.sweep import _converged, lr_sweep
 from linreg.trainer import WINDOW, Stepper, TrainSpec
@@ -14,25 +15,6 @@ from linreg.trainer import WINDOW, Stepper, TrainSpec
 STEPS = 300
 
 
-def noisy_line() -> Dataset:
-    x, y = synthetic_line(
-        1.5,
-        -0.5,
-        noise=0.3,
-        n_points=60,
-        x_min=-1.0,
-        x_max=2.0,
-        outlier_fraction=0.1,
-        outlier_size=4.0,
-        seed=3,
-    )
-    return split(x, y, 0.8, "ordered")
-
-
-def three_by_two() -> Dataset:
-    w = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.2]])
-    x, y = synthetic_linear(w, [0.5, -1.0], noise=0.2, n_points=40, seed=5)
-    return split(x, y, 0.8, "shuffled", seed=1)
 
 
 def rates_for(name: str, data: Dataset, loss: str = "mse") -> np.ndarray:

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from cases import noisy_line, three_by_two
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linreg import landscape, trainer
-from linreg.data import Dataset, seed000, split, synthetic_line, synthetic_linear
+from linreg.data import seed000, split
 from linreg.history import History
 from linreg.trainer import Stepper, TrainSpec, initial_params
 
@@ -19,25 +20,6 @@ F64 = TrainSpec(loss="mse", optimizer="sgd", dtype="float64")
 START = [-0.4936, 0.3721]
 
 
-def noisy_line() -> Dataset:
-    x, y = synthetic_line(
-        1.5,
-        -0.5,
-        noise=0.3,
-        n_points=60,
-        x_min=-1.0,
-        x_max=2.0,
-        outlier_fraction=0.1,
-        outlier_size=4.0,
-        seed=3,
-    )
-    return split(x, y, 0.8, "ordered")
-
-
-def three_by_two() -> Dataset:
-    w = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.2]])
-    x, y = synthetic_linear(w, [0.5, -1.0], noise=0.2, n_points=40, seed=5)
-    return split(x, y, 0.8, "shuffled", seed=1)
 
 
 # ---- NumPy references ---------------------------------------------------------------------
