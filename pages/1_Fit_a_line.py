@@ -3,8 +3,8 @@
 import streamlit as st
 
 from linreg import scene
+from linreg.ui import exports, live, page, upload
 from linreg.ui import fit_view as view
-from linreg.ui import live, page, upload
 from linreg.ui.plot import ticker
 
 page.setup("Fit a line", "📈")
@@ -53,3 +53,5 @@ if st.toggle(
     "Replay the recorded run in the browser (Plotly frames, no server calls)", key="show_replay"
 ):
     view.replay(run)
+with st.expander("Export this run"):
+    exports.panel(run)

@@ -1,0 +1,68 @@
+"""Downloads for a run: its history (CSV), a standalone PyTorch script, an animated page.
+
+Each file is built only when its button is pressed (a callable), so the page pays nothing
+for them on every rerun.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from linreg.export import history_csv, pytorch_script
+from linreg.figures.replay import replay_figure
+from linreg.landscape import param_names
+from linreg.ui import live
+
+
+def panel(run: live.Run) -> None:
+    """Three download buttons and what each gives."""
+    h = run.stepper.history
+    st.caption("PNG: use the camera button in any chart's toolbar.")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "History (CSV)",
+        data=lambda: history_csv(h, param_names(run.stepper.data)),
+        file_name="linreg_history.csv",
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+        help="One row per step: weight, bias, their gradients, train and test loss.",
+    )
+    cols[1].download_button(
+        "PyTorch script",
+        data=lambda: pytorch_script(run.config, h.params[0], run.stepper.steps, run.own),
+        file_name="linreg_run.py",
+        mime="text/x-python",
+        on_click="ignore",
+        width="stretch",
+        help="A standalone script (torch + NumPy) that takes the same steps.",
+    )
+    cols[2].download_button(
+        "Animated page (HTML)",
+        data=lambda: animated_html(run),
+        file_name="linreg_replay.html",
+        mime="text/html",
+        on_click="ignore",
+        width="stretch",
+        help="The replay with Plotly inside: plays offline, in any browser, on any slide.",
+    )
+
+
+def animated_html(run: live.Run) -> str:
+    """The replay as one self-contained HTML file (Plotly's library included)."""
+    h, data, land = run.stepper.history, run.stepper.data, run.land
+    spec = replay_figure(
+        data.x_train,
+        data.y_train,
+        data.x_test,
+        data.y_test,
+        h.steps,
+        h.params,
+        h.train_loss,
+        land.weights,
+        land.biases,
+        land.loss,
+    )
+    return pio.to_html(go.Figure(spec), include_plotlyjs=True, full_html=True)
