@@ -110,7 +110,8 @@ def new_page(browser):
     context = browser.new_context(viewport=harness.VIEWPORT)
     context.set_default_timeout(120_000)
     page = context.new_page()
-    page.add_init_script(harness.INIT_SCRIPT + RECORDER)
+    harness.instrument(page)
+    page.add_init_script(RECORDER)
     return page
 
 

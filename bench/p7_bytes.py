@@ -121,7 +121,7 @@ def settle(page, meter: Meter, quiet_ms: int = 800) -> None:
 def open_metered(browser, url: str, charts: int):
     page = browser.new_context(viewport=harness.VIEWPORT).new_page()
     page.context.set_default_timeout(120_000)
-    page.add_init_script(harness.INIT_SCRIPT)
+    harness.instrument(page)
     meter = Meter(page)
     page.goto(url)
     harness.wait_idle(page)
@@ -170,7 +170,7 @@ def main() -> None:
         metric0 = page.locator("[data-testid=stMetricValue]").first.inner_text()
         runs = harness.runs(page)
         harness.button(page, "▶ Run").click()
-        page.wait_for_function("(n) => window.__linregRuns >= n + 4", arg=runs)
+        harness.wait_runs(page, lambda log: log.finished >= runs + 4, what="4 live updates")
         harness.button(page, "⏸ Pause").click()
         settle(page, meter)
         live_bytes, live_frames, _ = meter.since(mark)

@@ -8,28 +8,18 @@ Fixtures:
   shot        (function) shot() saves shots/<test name>.png
 
 Helpers live in `harness.py` (shared with the browser benchmarks): wait_idle, wait_charts,
-runs, chart, metric_values.
+runs, button, chart, assert_clean, console_errors.
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from pathlib import Path
 
 import pytest
-from harness import (
-    CHROMIUM,
-    INIT_SCRIPT,
-    ROOT,
-    VIEWPORT,
-    Server,
-    harmless,
-    launch,
-)
+from harness import CHROMIUM, ROOT, VIEWPORT, Server, instrument, launch, record_errors
 
 SHOTS = ROOT / "shots"
-_ERRORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> its errors
 _SERVER: list[Server] = []  # the session's server, for failure reports
 
 
@@ -80,16 +70,8 @@ def page(browser, app_server, request):
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(60_000)
     pg = context.new_page()
-    pg.add_init_script(INIT_SCRIPT)
-    errors: list[str] = []
-    _ERRORS[pg] = errors
-
-    def on_console(msg) -> None:
-        if msg.type == "error" and not harmless(msg.text, msg.location.get("url", "")):
-            errors.append(f"console error: {msg.text} (at {msg.location.get('url')})")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    instrument(pg)  # the JavaScript probes and the run log (harness.runs, wait_idle)
+    errors = record_errors(pg)  # checked by harness.assert_clean, and again at teardown
     yield pg
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -97,20 +79,6 @@ def page(browser, app_server, request):
     context.close()
     if report is not None and report.passed and errors:
         pytest.fail("console errors during the test:\n" + "\n".join(errors))
-
-
-def console_errors(page) -> list[str]:
-    """The console errors and page errors of `page` so far (known noise filtered out)."""
-    return list(_ERRORS.get(page, []))
-
-
-def assert_clean(page) -> None:
-    """No Streamlit exception box and no console or page error."""
-    exceptions = page.locator("[data-testid=stException]")
-    assert exceptions.count() == 0, "the app shows an exception:\n" + "\n".join(
-        exceptions.all_inner_texts()
-    )
-    assert not console_errors(page), "\n".join(console_errors(page))
 
 
 def screenshot(page, request, suffix: str = "") -> Path:

@@ -21,7 +21,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from pathlib import Path
+
+from google.protobuf.message import DecodeError
+from playwright.sync_api import Error as PlaywrightError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -189,23 +194,39 @@ def harmless(text: str, url: str = "") -> bool:
     return any(s in text for s in _SOFTWARE_RENDERING)
 
 
+_ERRORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> its errors
+
+
+def record_errors(page) -> list[str]:
+    """From now on, keep `page`'s console errors (less known noise) and page errors."""
+    errors = _ERRORS.setdefault(page, [])
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not harmless(msg.text, msg.location.get("url", "")):
+            errors.append(f"console error: {msg.text} (at {msg.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    return errors
+
+
+def console_errors(page) -> list[str]:
+    """The errors `record_errors` has kept for `page` so far."""
+    return list(_ERRORS.get(page, []))
+
+
+def assert_clean(page) -> None:
+    """No Streamlit exception box on the page, and no console or page error so far."""
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, "the app shows an exception:\n" + "\n".join(
+        exceptions.all_inner_texts()
+    )
+    errors = console_errors(page)
+    assert not errors, "\n".join(errors)
+
+
 # ---- JavaScript probes -----------------------------------------------------------------------
 
-# Installed before any page script: counts the app's script runs, from the attribute Streamlit
-# sets on its root element (notRunning -> running), so a test can wait for "a run that started
-# after my click has finished" instead of catching the stale "notRunning" of before the click.
-RUN_COUNTER = """
-(() => {
-  window.__linregRuns = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute("data-test-script-state") === "running"
-          && r.oldValue !== "running") window.__linregRuns += 1;
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeOldValue: true,
-                         attributeFilter: ["data-test-script-state"] });
-})();
-"""
 
 # window.__linreg.surfacePrint(key): a short fingerprint of the loss surface a chart draws:
 # every z array (contour, heatmap, surface traces), every layout image (a pre-rendered
@@ -262,11 +283,10 @@ EYE = """
 }
 """
 
-# Everything a page needs before its own scripts run.
+# The probes, installed before the page's own scripts (see `instrument`).
 INIT_SCRIPT = (
-    RUN_COUNTER
-    + f"window.__linreg = {{ surfacePrint: {SURFACE_PRINT}, axisRanges: {AXIS_RANGES},"
-    + f" eye: {EYE} }};"
+    f"window.__linreg = {{ surfacePrint: {SURFACE_PRINT}, axisRanges: {AXIS_RANGES},"
+    f" eye: {EYE} }};"
 )
 
 
@@ -311,17 +331,75 @@ def wait_charts(page, count: int = len(CHART_KEYS), timeout: float = 60_000) -> 
     return float(outcome)
 
 
+class RunLog:
+    """The script runs of a page's Streamlit session, read off its websocket: every run, of
+    the whole script or of a fragment, begins with a `new_session` message and ends with a
+    `script_finished` one (Streamlit's own protobuf, decoded here). Unlike the DOM's
+    `data-test-script-state`, which React may flip to "running" and back within one render
+    when a run is quick, this misses no run."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.finished = 0
+        self.socket = None
+
+    def frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            kind = ForwardMsg.FromString(payload).WhichOneof("type")
+        except DecodeError:
+            return
+        if kind == "new_session":
+            self.started += 1
+        elif kind == "script_finished":
+            self.finished += 1
+
+    def attach(self, ws) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            self.socket = ws
+            ws.on("framereceived", self.frame)
+
+
+_RUNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> RunLog
+
+
+def instrument(page) -> None:
+    """Prepare a page before it opens the app: the JavaScript probes and the run log."""
+    page.add_init_script(INIT_SCRIPT)
+    log = _RUNS[page] = RunLog()
+    page.on("websocket", log.attach)
+
+
 def runs(page) -> int:
-    """Script runs started so far in this page (needs INIT_SCRIPT as an init script)."""
-    return page.evaluate("window.__linregRuns || 0")
+    """Script runs started so far in this page's session (the page must be `instrument`ed)."""
+    return _RUNS[page].started
+
+
+def wait_runs(page, done, timeout: float = 60_000, what: str = "script runs") -> None:
+    """Let Playwright deliver the page's websocket frames until `done(log)` holds."""
+    log = _RUNS[page]
+    deadline = time.monotonic() + timeout / 1000
+    while not done(log):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {what} (runs started "
+                               f"{log.started}, finished {log.finished})")
+        try:
+            if log.socket is None:
+                raise PlaywrightError("no websocket yet")
+            log.socket.wait_for_event("framereceived", timeout=min(left, 1.0) * 1000)
+        except PlaywrightError:  # a timeout slice, or a socket that closed: look again
+            page.wait_for_timeout(20)
 
 
 def wait_idle(page, after: int | None = None, timeout: float = 60_000) -> None:
     """Wait for the app to be connected and its script not running. With `after` (a `runs()`
-    count taken before an action), first wait for a run started since then."""
+    count taken before an action), first wait for a run started since then to finish."""
     page.wait_for_selector(CONNECTED, timeout=timeout)
     if after is not None:
-        page.wait_for_function("(n) => window.__linregRuns > n", arg=after, timeout=timeout)
+        wait_runs(page, lambda log: log.started > after and log.finished >= log.started,
+                  timeout, f"a script run after run {after} to finish")
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
