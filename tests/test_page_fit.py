@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 import linreg
 from linreg import experiment
+from linreg.presets import BY_KEY, PRESETS
 from linreg.settings import DATA, DEFAULTS, SPECS, START, TRAINING, kind
 from linreg.trainer import EXPLODE, Stepper, TrainSpec
 from linreg.ui import live
@@ -591,3 +592,19 @@ def test_every_setting_at_its_extremes(name):
         else:
             assert run.stepper.steps == max(steps, min(steps + k, run.config.max_steps))
         assert_shows_engine(at)
+
+
+# ---- lessons (presets) ------------------------------------------------------------------------
+@pytest.mark.parametrize("key", [p.key for p in PRESETS])
+def test_a_lesson_link_restores_exactly_its_settings(key):
+    preset = BY_KEY[key]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/1_Fit_a_line.py")
+    at.query_params.update({"lesson": key, **preset.query})
+    at.run()
+    assert not at.exception
+    run = at.session_state["fit"]
+    assert run.config == DEFAULTS.replace(**preset.changes)
+    assert run.lesson is preset
+    assert any(preset.title in i.value for i in at.info)
