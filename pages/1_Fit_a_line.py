@@ -44,6 +44,11 @@ def panel() -> None:
     with st.container(border=True):
         st.markdown("**The update rule**, at the step on show")
         view.rule(run, frame)
+    with st.expander("Share this view"):
+        st.code(live.share_link(run, shown), language=None, wrap_lines=True)
+        st.caption("Copy it with the button on the right. Opened anywhere, it rebuilds these "
+                   "settings and replays the run to this step."
+                   + (" It cannot carry your uploaded file." if run.own is not None else ""))
     ticker(run.running, run.stepper.steps)  # while running, the browser asks for more
 
 

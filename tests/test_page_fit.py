@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
@@ -608,3 +609,39 @@ def test_a_lesson_link_restores_exactly_its_settings(key):
     assert run.config == DEFAULTS.replace(**preset.changes)
     assert run.lesson is preset
     assert any(preset.title in i.value for i in at.info)
+
+
+# ---- shared links ------------------------------------------------------------------------------
+def test_a_shared_link_round_trips_settings_and_step():
+    """state -> URL -> state: the link of a view, opened in a fresh session, rebuilds the same
+    settings and replays to the same step, with the same numbers."""
+    at = open_page()
+    set_setting(at, "loss", "mse")
+    set_setting(at, "learning_rate", 0.1)
+    set_setting(at, "noise", 0.3)
+    click(at, "btn.stepk")
+    click(at, "btn.step")
+    first = run_of(at)
+    link = at.get("code")[0].value
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query["step"] == "11"
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.run()
+    fresh.switch_page("pages/1_Fit_a_line.py")
+    fresh.query_params.update(query)
+    fresh.run()
+    assert not fresh.exception
+    again = run_of(fresh)
+    assert again.config == first.config
+    assert again.stepper.steps == 11
+    np.testing.assert_array_equal(again.stepper.history.params, first.stepper.history.params)
+    assert [m.value for m in fresh.metric] == [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("step", ["-3", "abc", "99999999", "1e3"])
+def test_a_bad_step_in_a_link_is_noted_and_ignored(step):
+    at = open_page(step=step)
+    assert not at.exception
+    assert run_of(at).stepper.steps == 0
+    assert any("step" in w.value and "not a step number" in w.value for w in at.warning)

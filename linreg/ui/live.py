@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import streamlit as st
 import torch
@@ -15,7 +16,7 @@ import torch
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
 from linreg.presets import BY_KEY, Preset
-from linreg.settings import DATA, DEFAULTS, START, Config, from_query
+from linreg.settings import DATA, DEFAULTS, SPECS, START, Config, from_query, to_query
 from linreg.trainer import Stepper, TrainSpec
 from linreg.ui import widgets
 
@@ -60,7 +61,7 @@ class Run:
 
 
 def _land_key(config: Config, own: experiment.OwnData | None = None) -> tuple:
-    data = tuple(getattr(config, n) for n, s in widgets.SPECS.items() if s.group in (DATA, START))
+    data = tuple(getattr(config, n) for n, s in SPECS.items() if s.group in (DATA, START))
     return data, config.loss, config.huber_delta, None if own is None else own.key
 
 
@@ -100,12 +101,29 @@ def current_run(page: str) -> Run:
     run = st.session_state.get(page)
     if run is None or (query and query != run.query):
         lesson = BY_KEY.get(query.pop("lesson", ""))
+        steps, step_note = _steps(query.pop("step", "0"))
         config, notes = from_query(query, DEFAULTS)
         widgets.load(config, force=True)
         run = _new_run(config)
-        run.notes, run.query, run.lesson = notes, dict(st.query_params.items()), lesson
+        run.stepper.step(min(steps, config.max_steps))  # a shared view: replay to its step
+        run.notes = notes + step_note
+        run.query, run.lesson = dict(st.query_params.items()), lesson
         st.session_state[page] = run
     return run
+
+
+def _steps(text: str) -> tuple[int, list[str]]:
+    """The link's step on show, or 0 with a note when it is not a whole number in range."""
+    if text.isdigit() and int(text) <= SPECS["max_steps"].high:
+        return int(text), []
+    return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
+
+
+def share_link(run: Run, step: int) -> str:
+    """A link that reopens this view on a fresh server: every changed setting and the step."""
+    base = (st.context.url or "").split("?")[0]
+    query = {**to_query(run.config), **({"step": str(step)} if step else {})}
+    return base + ("?" + urlencode(query) if query else "")
 
 
 def apply(run: Run, config: Config) -> None:
@@ -118,7 +136,7 @@ def apply(run: Run, config: Config) -> None:
             run, config, run.own, "The data or the start changed, so the run restarted from step 0."
         )
     elif changed := experiment.retrains(old, config):
-        names = ", ".join(widgets.SPECS[n].label.lower() for n in changed)
+        names = ", ".join(SPECS[n].label.lower() for n in changed)
         run.stepper.configure(TrainSpec.from_config(config))
         run.stop_reason = ""
         run.notice = (
@@ -227,4 +245,4 @@ def critical_note(run: Run) -> str:
 
 def _new_sample() -> None:
     k = widgets.key("seed")
-    st.session_state[k] = (st.session_state[k] + 1) % (int(widgets.SPECS["seed"].high) + 1)
+    st.session_state[k] = (st.session_state[k] + 1) % (int(SPECS["seed"].high) + 1)
