@@ -170,6 +170,14 @@ class Config:
         VIEW,
         help="Turn off on a slow computer: the 3-D view costs the most.",
     )
+    presenter: bool = setting(
+        False,
+        "Presenter mode",
+        "present",
+        VIEW,
+        help="For a projector: large type, thick lines, colour-blind-safe colours, and only "
+        "Step, Run/Pause and Reset (keys: →, Space, Home).",
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from linreg import scene
-from linreg.ui import exports, live, page, upload
+from linreg.ui import exports, live, page, presenter, upload
 from linreg.ui import fit_view as view
 from linreg.ui.plot import ticker
 
@@ -12,7 +12,10 @@ run = live.current_run("fit")
 upload.panel(run)
 live.settings(run)
 
-st.title("Fit a line by gradient descent")
+title, switch = st.columns([5, 1], vertical_alignment="bottom")
+title.title("Fit a line by gradient descent")
+with switch:
+    presenter.switch()
 source = (
     f"Points come from your file {run.own.name}."
     if run.own is not None
@@ -46,9 +49,11 @@ def panel() -> None:
         view.rule(run, frame)
     with st.expander("Share this view"):
         st.code(live.share_link(run, shown), language=None, wrap_lines=True)
-        st.caption("Copy it with the button on the right. Opened anywhere, it rebuilds these "
-                   "settings and replays the run to this step."
-                   + (" It cannot carry your uploaded file." if run.own is not None else ""))
+        st.caption(
+            "Copy it with the button on the right. Opened anywhere, it rebuilds these "
+            "settings and replays the run to this step."
+            + (" It cannot carry your uploaded file." if run.own is not None else "")
+        )
     ticker(run.running, run.stepper.steps)  # while running, the browser asks for more
 
 

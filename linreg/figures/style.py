@@ -51,7 +51,11 @@ class Style:
             font=dict(size=self.font_size),
             margin=dict(l=60, r=20, t=36, b=40),
             legend=dict(
-                orientation="h", yanchor="top", y=-0.2, x=0, font=dict(size=self.font_size - 1)
+                orientation="h",
+                yanchor="top",
+                y=-0.15 - 0.006 * self.font_size,  # below the x title, however large the type
+                x=0,
+                font=dict(size=self.font_size - 1),
             ),
             uirevision="keep",
         )

@@ -18,7 +18,7 @@ from linreg.ui.plot import live_chart
 def controls(run: live.Run) -> None:
     """Step, Step ×k, Run/Pause and Reset. They act in callbacks, before the panel redraws,
     so a Pause takes effect before another step is taken."""
-    k = run.config.steps_per_click
+    k, presenting = run.config.steps_per_click, run.config.presenter
     cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
     stopped = run.stepper.diverged_at is not None
     busy = stopped or run.running
@@ -32,16 +32,17 @@ def controls(run: live.Run) -> None:
         shortcut="Right",
         width="stretch",
     )
-    cols[1].button(
-        f"Step ×{k}",
-        key="btn.stepk",
-        on_click=live.step,
-        args=(run, k),
-        disabled=busy,
-        help=f"{k} optimizer steps at once (key: Shift+→).",
-        shortcut="Shift+Right",
-        width="stretch",
-    )
+    if not presenting:  # presenter mode keeps only Step, Run/Pause and Reset
+        cols[1].button(
+            f"Step ×{k}",
+            key="btn.stepk",
+            on_click=live.step,
+            args=(run, k),
+            disabled=busy,
+            help=f"{k} optimizer steps at once (key: Shift+→).",
+            shortcut="Shift+Right",
+            width="stretch",
+        )
     label = "⏸ Pause" if run.running else "▶ Run"
     cols[2].button(
         label,
@@ -126,12 +127,13 @@ def metrics(run: live.Run, fr: scene.Frame) -> None:
 
 def charts(run: live.Run, fr: scene.Frame) -> None:
     """Data and fit, loss curve, 3-D surface and contour, all at the same step."""
-    c, s, land, data = run.config, STYLES["classic"], run.land, run.stepper.data
+    c, land, data = run.config, run.land, run.stepper.data
+    s = STYLES["projector" if c.presenter else "classic"]
     h = run.stepper.history
     truth = None if run.own is not None else (c.true_weight, c.true_bias)
     field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
     others = {LOSS_LABELS[k]: p for k, p in land.minima.items() if k != c.loss}
-    rev = hash(run.land_key) & 0xFFFFFFF
+    rev = hash((run.land_key, c.presenter)) & 0xFFFFFFF
     revision = {uid: rev for uid in ("loss-surface", *STATIC)}
     if run.backdrop_key != rev:
         run.backdrop = backdrop(land.weights, land.biases, land.loss, LOSS_LABELS[c.loss], s)

@@ -1,0 +1,25 @@
+"""Presenter mode's page styling: the sidebar folds away and the type grows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from linreg.ui import widgets
+
+CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stMain"] .stMarkdown p, [data-testid="stMain"] button p { font-size: 1.35rem; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
+</style>
+"""
+
+
+def switch() -> bool:
+    """The presenter-mode toggle (on the page itself, since the sidebar hides); its value."""
+    on = widgets.widget("presenter")
+    if on:
+        st.html(CSS)
+    return bool(on)
