@@ -5,6 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 
+def settled(loss: np.ndarray, window: int, tolerance: float) -> int | None:
+    """First index t ≥ 2·window - 1 at which the loss has settled: the best loss of the last
+    `window` steps is no better, by more than `tolerance` (relative), than the best before
+    them, and the loss is not growing either (the highest loss of the last window is no
+    higher than that of the window before), so a slow divergence or a widening oscillation
+    never counts as converged. None if there is no such step."""
+    loss = np.asarray(loss, dtype=np.float64)
+    if len(loss) < 2 * window:
+        return None
+    best = np.minimum.accumulate(loss)
+    stalled = best[window:] - best[:-window] >= -tolerance * np.abs(best[:-window])
+    top = np.lib.stride_tricks.sliding_window_view(loss, window).max(axis=1)
+    scale = tolerance * np.abs(best[2 * window - 1 :])
+    steady = top[window:] <= top[:-window] * (1 + tolerance) + scale
+    done = stalled[window - 1 :] & steady
+    return int(np.argmax(done)) + 2 * window - 1 if done.any() else None
+
+
 class History:
     """Growable arrays of θ, full-batch gradient, train loss and test loss per step."""
 
@@ -55,16 +73,10 @@ class History:
         return np.arange(self._n)
 
     def plateau(self, window: int, tolerance: float, since: int = 0) -> int | None:
-        """First step t > since + window at which the best train loss of the last `window`
-        steps is no better, by more than `tolerance` (relative), than the best before them
-        (counting from step `since`); None if there is none yet."""
-        loss = self.train_loss[since:]
-        if len(loss) <= window:
-            return None
-        best = np.minimum.accumulate(loss)
-        before, now = best[:-window], best[window:]
-        done = before - now <= tolerance * np.abs(before)
-        return since + int(np.argmax(done)) + window if done.any() else None
+        """The first step at which the train loss has settled, counting from step `since`
+        (see `settled`); None if it has not yet."""
+        t = settled(self.train_loss[since:], window, tolerance)
+        return None if t is None else since + t
 
     def as_columns(self, names: list[str]) -> dict[str, np.ndarray]:
         """Columns for a table or CSV export: step, each θ, each gradient, both losses."""

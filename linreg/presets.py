@@ -67,6 +67,22 @@ PRESETS = [
         },
     ),
     Preset(
+        "unscaled",
+        "Unscaled features",
+        "x runs from 5 to 10, far from 0, so the loss is a long, narrow, tilted valley "
+        "(λmax/λmin ≈ 2,000). SGD just under 2/λmax zig-zags across it and crawls along it. "
+        "Switch the optimizer to SGD + momentum with a learning rate of 0.005: it crosses "
+        "smoothly and reaches the minimum in far fewer steps.",
+        {
+            "loss": "mse",
+            "learning_rate": 0.018,
+            "noise": 0.2,
+            "x_min": 5.0,
+            "x_max": 10.0,
+            "max_steps": 5000,
+        },
+    ),
+    Preset(
         "mini-batch",
         "Mini-batch noise",
         "With batches of 4 points each step sees a different slice of the data: the path "

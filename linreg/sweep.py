@@ -17,6 +17,7 @@ import torch
 
 from linreg import losses
 from linreg.data import Dataset
+from linreg.history import settled
 from linreg.trainer import DTYPES, EXPLODE, WINDOW, TrainSpec, batch_loader, epochs, make_optimizer
 
 
@@ -97,11 +98,8 @@ def lr_sweep(
 
 
 def _converged(loss: np.ndarray, tolerance: float) -> np.ndarray:
-    """First step of each column at which the loss stopped improving (see History.plateau)."""
-    if len(loss) <= WINDOW:
-        return np.full(loss.shape[1], -1)
-    best = np.fmin.accumulate(np.nan_to_num(loss, nan=np.inf), axis=0)
-    before, now = best[:-WINDOW], best[WINDOW:]
-    with np.errstate(invalid="ignore"):
-        done = before - now <= tolerance * np.abs(before)
-    return np.where(done.any(0), done.argmax(0) + WINDOW, -1)
+    """First step of each column at which the loss settled (history.settled), -1 if never;
+    steps after a divergence count as infinite loss."""
+    finite = np.nan_to_num(loss, nan=np.inf)
+    steps = [settled(column, WINDOW, tolerance) for column in finite.T]
+    return np.array([-1 if t is None else t for t in steps])

@@ -579,12 +579,16 @@ def test_every_setting_at_its_extremes(name):
             np.testing.assert_array_equal(run.stepper.params, params)
             if group == TRAINING:
                 assert f"continues from step {steps}" in run.notice
-        # then Step ×k: k steps, fewer only at the step limit or a divergence
-        steps, k = run.stepper.steps, run.config.steps_per_click
+        # then Step ×k (Step in presenter mode, which keeps only Step, Run/Pause, Reset):
+        # k steps, fewer only at the step limit or a divergence
+        presenting = run.config.presenter
+        button, k = ("btn.step", 1) if presenting else ("btn.stepk", run.config.steps_per_click)
+        assert _has(at, "btn.stepk") != presenting
+        steps = run.stepper.steps
         if run.stepper.diverged_at is not None:
-            assert at.button(key="btn.stepk").disabled
+            assert at.button(key=button).disabled
             continue
-        click(at, "btn.stepk")
+        click(at, button)
         run = run_of(at)
         assert_finite(at)
         if run.stepper.diverged_at is not None:

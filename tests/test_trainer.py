@@ -277,13 +277,19 @@ def test_mini_batches_leave_the_global_generator_alone():
 
 # ---- convergence ------------------------------------------------------------------------------
 def plateau_by_definition(loss, window, tolerance, since=0):
-    """History.plateau's docstring, literally: the first t at which the best loss of the last
-    `window` steps (t-window+1 .. t) is no better than the best before them (from step
-    `since` on) by more than tolerance·|best before|."""
-    for t in range(since + window, len(loss)):
+    """History.plateau's docstring, literally: the first t ≥ since + 2·window - 1 at which
+    the best loss of the last `window` steps (t-window+1 .. t) is no better than the best
+    before them (from step `since` on) by more than tolerance·|best before|, and the highest
+    loss of those steps is no higher than that of the window before, (1 + tolerance) times
+    plus tolerance·|best so far|."""
+    for t in range(since + 2 * window - 1, len(loss)):
         before = min(loss[since : t - window + 1])
         last = min(loss[t - window + 1 : t + 1])
-        if before - last <= tolerance * abs(before):
+        top_last = max(loss[t - window + 1 : t + 1])
+        top_before = max(loss[t - 2 * window + 1 : t - window + 1])
+        best = min(before, last)
+        stalled = before - last <= tolerance * abs(before)
+        if stalled and top_last <= top_before * (1 + tolerance) + tolerance * abs(best):
             return t
     return None
 
@@ -328,9 +334,10 @@ def test_convergence_after_a_change_is_judged_after_the_change():
     [
         ([3.0, 2.0], 2, 0.0, None),  # not longer than the window
         ([5.0, 4.0, 3.0, 2.0, 1.0], 2, 0.0, None),  # always improving
-        ([1.0, 1.0, 1.0, 1.0], 2, 0.0, 2),  # flat from the start
+        ([1.0, 1.0, 1.0, 1.0], 2, 0.0, 3),  # flat from the start (two windows needed)
         ([10, 9, 8, 7, 7, 7, 7, 7], 2, 0.0, 5),
-        ([5, 6, 4, 7, 8, 9], 2, 0.0, 4),  # worse steps count as no progress
+        ([5, 6, 4, 7, 8, 9], 2, 0.0, None),  # a growing loss is no convergence
+        ([5, 6, 4, 7, 8, 9, 6, 7], 2, 0.0, 7),  # ...until it stops growing
         ([100, 99.99, 99.98, 99.97], 1, 1e-3, 1),  # relative tolerance
         ([100, 99.99, 99.98, 99.97], 1, 1e-5, None),
         ([1.0, -1.0, -1.0], 1, 0.0, 2),  # negative losses: |before|
@@ -347,8 +354,8 @@ def test_plateau_counts_from_since():
     history = History(1)
     loss = np.array([9.0, 9.0, 9.0, 5.0, 4.0, 3.0, 3.0, 3.0, 3.0])
     history.append(np.zeros((9, 1)), np.zeros((9, 1)), loss, loss)
-    assert history.plateau(2, 0.0) == 2  # the flat start
-    assert history.plateau(2, 0.0, since=3) == 7  # 3.0 at 5, then no better at 6 and 7
+    assert history.plateau(2, 0.0) == 7  # 3.0 at 5, no better at 6 and 7, and not growing
+    assert history.plateau(2, 0.0, since=3) == 7
     assert history.plateau(2, 0.0, since=7) is None
 
 
