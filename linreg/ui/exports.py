@@ -11,9 +11,9 @@ import plotly.io as pio
 import streamlit as st
 
 from linreg.export import history_csv, pytorch_script
-from linreg.figures.replay import replay_figure
 from linreg.landscape import param_names
 from linreg.ui import live
+from linreg.ui.fit_view import replay_spec
 
 
 def panel(run: live.Run) -> None:
@@ -52,17 +52,4 @@ def panel(run: live.Run) -> None:
 
 def animated_html(run: live.Run) -> str:
     """The replay as one self-contained HTML file (Plotly's library included)."""
-    h, data, land = run.stepper.history, run.stepper.data, run.land
-    spec = replay_figure(
-        data.x_train,
-        data.y_train,
-        data.x_test,
-        data.y_test,
-        h.steps,
-        h.params,
-        h.train_loss,
-        land.weights,
-        land.biases,
-        land.loss,
-    )
-    return pio.to_html(go.Figure(spec), include_plotlyjs=True, full_html=True)
+    return pio.to_html(go.Figure(replay_spec(run)), include_plotlyjs=True, full_html=True)

@@ -250,13 +250,10 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
         )
 
 
-def replay(run: live.Run) -> None:
-    """The recorded run as Plotly frames, played by the browser at 30 fps."""
+def replay_spec(run: live.Run) -> dict:
+    """The recorded run as an animated figure (for the page and for the HTML export)."""
     h, data, land = run.stepper.history, run.stepper.data, run.land
-    if len(h) < 2:
-        st.caption("Take a few steps first: the replay plays the recorded history.")
-        return
-    spec = replay_figure(
+    return replay_figure(
         data.x_train,
         data.y_train,
         data.x_test,
@@ -268,4 +265,11 @@ def replay(run: live.Run) -> None:
         land.biases,
         land.loss,
     )
-    live_chart(spec, key="chart.replay", height=440)
+
+
+def replay(run: live.Run) -> None:
+    """The recorded run as Plotly frames, played by the browser at 30 fps."""
+    if len(run.stepper.history) < 2:
+        st.caption("Take a few steps first: the replay plays the recorded history.")
+        return
+    live_chart(replay_spec(run), key="chart.replay", height=440)

@@ -122,25 +122,6 @@ CONFIG = {
 
 
 TICKER_JS = """
-// A chart whose moving parts can't be animated cheaply (the 3-D view) and that takes long
-// to redraw (WebGL without a GPU) is redrawn at most once per four of its own redraw
-// times; the newest figure always wins, so the last one of a run is never lost.
-function redraw(div, spec) {
-  div.__pending = spec;
-  const wait = 4 * (div.__cost || 0) - (performance.now() - (div.__drawnAt || 0));
-  if ((div.__cost || 0) > 40 && wait > 0) {
-    if (!div.__timer) {
-      div.__timer = setTimeout(() => { div.__timer = null; redraw(div, div.__pending); }, wait);
-    }
-    return Promise.resolve();
-  }
-  const began = performance.now();
-  return window.Plotly.react(div, spec).then(() => {
-    div.__drawnAt = performance.now();
-    div.__cost = div.__drawnAt - began;
-  });
-}
-
 export default function(component) {
   // Paces a live run from the browser: once this update has been painted (and a short
   // breath later), ask the server for the next one. Never more than one request is in
