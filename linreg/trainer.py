@@ -20,129 +20,35 @@ all its rows at once, so recording every step costs almost nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import numpy as np
 import torch
-from torch.utils.data import (
-    BatchSampler,
-    DataLoader,
-    RandomSampler,
-    SequentialSampler,
-    TensorDataset,
-)
 
 from linreg import losses
 from linreg.data import Dataset
 from linreg.history import History
-from linreg.settings import DEFAULTS, Config
+from linreg.settings import DEFAULTS
+from linreg.spec import (  # re-exported: the engine's public names live here too
+    DEFAULT_SPEC,
+    DTYPES,
+    TrainSpec,
+    batch_loader,
+    epochs,
+    hyper,
+    initial_params,
+    make_optimizer,
+)
 
 CHUNK = 512  # steps between bookkeeping passes
 WINDOW = 50  # steps over which "no more improvement" is judged
 EXPLODE = 1e4  # a loss this many times the starting scale counts as diverged
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
-@dataclass(frozen=True)
-class TrainSpec:
-    """What to train with; names and defaults are those of the settings table."""
-
-    loss: str = DEFAULTS.loss
-    huber_delta: float = DEFAULTS.huber_delta
-    optimizer: str = DEFAULTS.optimizer
-    learning_rate: float = DEFAULTS.learning_rate
-    momentum: float = DEFAULTS.momentum
-    beta1: float = DEFAULTS.beta1
-    beta2: float = DEFAULTS.beta2
-    alpha: float = DEFAULTS.alpha
-    batch_size: int = DEFAULTS.batch_size  # 0 = full batch
-    shuffle: bool = DEFAULTS.shuffle
-    dtype: str = DEFAULTS.dtype
-    seed: int = DEFAULTS.seed
-    bias: bool = True
-    gradient: str = "closed-form"
-
-    @classmethod
-    def from_config(cls, config: Config, **overrides) -> TrainSpec:
-        """The training part of a page's settings."""
-        names = {f.name for f in fields(cls)} & {f.name for f in fields(config)}
-        return cls(**{n: getattr(config, n) for n in names}, **overrides)
-
-
-def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
-    """The torch.optim optimizer for `spec`, torch's defaults for all it does not set."""
-    # foreach=False: the plain per-tensor loop is quicker for two tiny tensors; same numbers.
-    lr, name, plain = spec.learning_rate, spec.optimizer, {"foreach": False}
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, **plain)
-    if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(
-            params, lr=lr, momentum=spec.momentum, nesterov=name == "nesterov", **plain
-        )
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(spec.beta1, spec.beta2), **plain)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=spec.alpha, **plain)
-    if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, **plain)
-    raise ValueError(f"unknown optimizer {name!r}")
-
-
-def _hyper(spec: TrainSpec) -> dict:
-    """The param_group entries that can change without losing the optimizer's state."""
-    if spec.optimizer in ("momentum", "nesterov"):
-        return {"lr": spec.learning_rate, "momentum": spec.momentum}
-    if spec.optimizer == "adam":
-        return {"lr": spec.learning_rate, "betas": (spec.beta1, spec.beta2)}
-    if spec.optimizer == "rmsprop":
-        return {"lr": spec.learning_rate, "alpha": spec.alpha}
-    return {"lr": spec.learning_rate}
-
-
-def initial_params(n_features: int, n_targets: int, seed: int, bias: bool = True) -> np.ndarray:
-    """nn.Linear's own random start, as after `torch.manual_seed(seed)`, without touching
-    the global generator (many users share one server)."""
-    g = torch.Generator().manual_seed(seed)
-    weight = torch.empty(n_targets, n_features)
-    torch.nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=g)
-    parts = [weight.ravel()]
-    if bias:
-        bound = 1 / math.sqrt(n_features)
-        parts.append(torch.empty(n_targets).uniform_(-bound, bound, generator=g))
-    return torch.cat(parts).double().numpy()
-
-
-def batch_loader(x: torch.Tensor, y: torch.Tensor, spec: TrainSpec) -> DataLoader | None:
-    """Batches from a DataLoader over a TensorDataset, seeded; None for full batch."""
-    n, size = len(x), spec.batch_size
-    if size <= 0 or size >= n:
-        return None
-    dataset = TensorDataset(x, y)
-    generator = torch.Generator().manual_seed(spec.seed)
-    sampler = (
-        RandomSampler(dataset, generator=generator) if spec.shuffle else SequentialSampler(dataset)
-    )
-    # The same batches as DataLoader(dataset, batch_size, shuffle, generator=generator) (the
-    # loader draws its base seed from the generator too, before each epoch's shuffle), but
-    # the BatchSampler hands whole index lists to the TensorDataset: no per-row collation.
-    return DataLoader(
-        dataset,
-        sampler=BatchSampler(sampler, size, drop_last=False),
-        batch_size=None,
-        generator=generator,
-    )
-
-
-def epochs(loader: DataLoader):
-    """Batches forever, a new shuffle each epoch."""
-    while True:
-        yield from loader
 
 
 class Stepper:
     """Advance, reconfigure and reset a run; every step is recorded in `history`."""
 
-    def __init__(self, data: Dataset, spec: TrainSpec = TrainSpec(), start=None):
+    def __init__(self, data: Dataset, spec: TrainSpec = DEFAULT_SPEC, start=None):
         self.data = data
         self.start = start
         self.reset(spec)
@@ -199,7 +105,7 @@ class Stepper:
             spec.optimizer == old.optimizer
             and set(changed) <= {"learning_rate", "momentum", "beta1", "beta2", "alpha"}
         ):
-            self.optimizer.param_groups[0].update(_hyper(spec))  # keeps momentum buffers
+            self.optimizer.param_groups[0].update(hyper(spec))  # keeps momentum buffers
         elif set(changed) <= {"loss", "huber_delta", "gradient"}:
             self._use_gradient(spec.gradient)  # same optimizer and state; a new gradient formula
         else:
@@ -361,7 +267,7 @@ class Stepper:
 
 def run(
     data: Dataset,
-    spec: TrainSpec = TrainSpec(),
+    spec: TrainSpec = DEFAULT_SPEC,
     steps: int = 100,
     start=None,
     stop_at_convergence: bool = False,
