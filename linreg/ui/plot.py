@@ -11,7 +11,6 @@ recompute them. Plotly itself is the copy Streamlit ships, imported on first use
 from __future__ import annotations
 
 import glob
-import json
 import os
 from functools import cache
 
@@ -223,8 +222,3 @@ def live_chart(
         "revision": revision,
     }
     _component()(data=payload, key=key, height=height)
-
-
-def spec_json(spec: dict) -> str:
-    """The JSON a live chart receives, for tests and size budgets."""
-    return json.dumps(json.loads(pio.to_json(_rounded(spec), validate=False, remove_uids=False)))
