@@ -97,10 +97,7 @@ def open_page(browser, url: str):
 def main() -> None:
     print(f"Memory; load average {os.getloadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="memory-"))
-    (tmp / "bare.py").write_text(BARE_APP)
-    ours = harness.Server(log=tmp / "app.log")
-    bare = harness.Server(log=tmp / "bare.log", app="bare.py", cwd=tmp,
-                          args=("--browser.gatherUsageStats", "false"))
+    ours, bare = harness.app_and_bare(tmp, BARE_APP)
     with ours, bare, sync_playwright() as p:
         pid = ours.proc.pid
         idle, _ = rss_mb(pid)

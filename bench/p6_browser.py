@@ -224,10 +224,7 @@ def main() -> None:
     a = ap.parse_args()
     print(f"P6 in headless Chromium {harness.CHROMIUM}; load average {os.getloadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="p6-"))
-    (tmp / "bare.py").write_text(BARE_APP)
-    ours = harness.Server(log=tmp / "app.log")
-    bare = harness.Server(log=tmp / "bare.log", app="bare.py", cwd=tmp,
-                          args=("--browser.gatherUsageStats", "false"))
+    ours, bare = harness.app_and_bare(tmp, BARE_APP)
     with ours, bare, sync_playwright() as p:
         browser = harness.launch(p)
         fit = f"{ours.url}/Fit_a_line"

@@ -151,10 +151,7 @@ def fmt(n: float) -> str:
 def main() -> None:
     print(f"P7 bytes per rerun; load average {os.getloadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="p7-"))
-    (tmp / "bare.py").write_text(BARE_APP)
-    ours = harness.Server(log=tmp / "app.log")
-    bare = harness.Server(log=tmp / "bare.log", app="bare.py", cwd=tmp,
-                          args=("--browser.gatherUsageStats", "false"))
+    ours, bare = harness.app_and_bare(tmp, BARE_APP)
     with ours, bare, sync_playwright() as p:
         browser = harness.launch(p)
         # warm the server once (first imports), so the load below is an ordinary one

@@ -117,15 +117,20 @@ def stepper_run(data, start, spec, steps=STEPS):
     return stepper.history.params
 
 
+def case(name: str, loss: str, which: str):
+    """Data, start and full-batch float64 spec of one optimizer × loss × dataset case."""
+    spec = TrainSpec(
+        loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name], dtype="float64"
+    )
+    return DATASETS[which](), STARTS[which], spec
+
+
 # ---- tests ------------------------------------------------------------------------------
 @pytest.mark.parametrize("which", sorted(DATASETS))
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_full_batch_trajectory_matches_documented_update(name, loss, which):
-    data, start = DATASETS[which](), STARTS[which]
-    spec = TrainSpec(
-        loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name], dtype="float64"
-    )
+    data, start, spec = case(name, loss, which)
     got = stepper_run(data, start, spec)
     want = numpy_run(data.x_train, data.y_train, start, name, RATES[name], loss, STEPS)
     assert got.shape == want.shape
@@ -165,10 +170,7 @@ def test_reference_update_rules_on_a_hand_example():
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_autograd_and_closed_form_give_the_same_full_batch_run(name, loss, which):
-    data, start = DATASETS[which](), STARTS[which]
-    spec = TrainSpec(
-        loss=loss, huber_delta=DELTA, optimizer=name, learning_rate=RATES[name], dtype="float64"
-    )
+    data, start, spec = case(name, loss, which)
     closed = stepper_run(data, start, spec)
     auto = stepper_run(data, start, replace(spec, gradient="autograd"))
     np.testing.assert_allclose(auto, closed, rtol=0, atol=1e-12)

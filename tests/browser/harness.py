@@ -166,6 +166,16 @@ class Server:
         self.stop()
 
 
+def app_and_bare(tmp: Path, bare_app: str) -> tuple[Server, Server]:
+    """Our app and a bare Streamlit app (written to tmp/bare.py) as a same-run baseline;
+    use them as context managers."""
+    (tmp / "bare.py").write_text(bare_app)
+    ours = Server(log=tmp / "app.log")
+    bare = Server(log=tmp / "bare.log", app="bare.py", cwd=tmp,
+                  args=("--browser.gatherUsageStats", "false"))
+    return ours, bare
+
+
 def launch(playwright):
     """Headless Chromium from /usr/bin/chromium (Playwright never downloads a browser here)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
