@@ -12,71 +12,24 @@ from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
 from linreg.settings import LOSS_LABELS
 from linreg.ui import live
+from linreg.ui.controls import badge, buttons
 from linreg.ui.plot import live_chart
 
 
 def controls(run: live.Run) -> None:
-    """Step, Step ×k, Run/Pause and Reset. They act in callbacks, before the panel redraws,
-    so a Pause takes effect before another step is taken."""
-    k, presenting = run.config.steps_per_click, run.config.presenter
-    cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
-    stopped = run.stepper.diverged_at is not None
-    busy = stopped or run.running
-    cols[0].button(
-        "Step",
-        key="btn.step",
-        on_click=live.step,
-        args=(run, 1),
-        disabled=busy,
-        help="One optimizer step (key: →).",
-        shortcut="Right",
-        width="stretch",
-    )
-    if not presenting:  # presenter mode keeps only Step, Run/Pause and Reset
-        cols[1].button(
-            f"Step ×{k}",
-            key="btn.stepk",
-            on_click=live.step,
-            args=(run, k),
-            disabled=busy,
-            help=f"{k} optimizer steps at once (key: Shift+→).",
-            shortcut="Shift+Right",
-            width="stretch",
-        )
-    label = "⏸ Pause" if run.running else "▶ Run"
-    cols[2].button(
-        label,
-        key="btn.run",
-        type="primary",
-        on_click=live.toggle,
-        args=(run,),
-        disabled=stopped and not run.running,
-        help="Run or pause (key: Space).",
-        shortcut="Space",
-        width="stretch",
-    )
-    cols[3].button(
-        "Reset",
-        key="btn.reset",
-        on_click=live.reset,
-        args=(run,),
-        help="Back to step 0 (key: Home).",
-        shortcut="Home",
-        width="stretch",
-    )
-    cols[4].markdown(status_badge(run))
-
-
-def status_badge(run: live.Run) -> str:
-    """A coloured word for the run's state."""
+    """Step, Step ×k, Run/Pause and Reset, and the run's state."""
     s = run.stepper
-    if s.diverged_at is not None:
-        return f":red-badge[Diverged at step {s.diverged_at}]"
-    if s.converged_at is not None:
-        return f":green-badge[Converged at step {s.converged_at}]"
-    if run.running:
-        return ":blue-badge[Running]"
-    return ":gray-badge[Paused]" if s.steps else ":gray-badge[Ready]"
+    buttons(
+        "btn",
+        lambda k: live.step(run, k),
+        lambda: live.toggle(run),
+        lambda: live.reset(run),
+        running=run.running,
+        stopped=s.diverged_at is not None,
+        k=run.config.steps_per_click,
+        badge=badge(s.steps, run.running, s.diverged_at, s.converged_at),
+        presenting=run.config.presenter,
+    )
 
 
 def timeline(run: live.Run) -> int:

@@ -1,4 +1,8 @@
-"""One widget per setting, drawn from the settings table (label, range, step, help)."""
+"""One widget per setting, drawn from a settings table (label, range, step, help).
+
+Every function takes the table (`linreg.settings.table(cls)`); the live page's is the
+default. Widget keys are f"{prefix}.{name}", so two pages never share a widget's state.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import settings
-from linreg.settings import LOSS_LABELS, OPTIMIZER_LABELS, SPECS, Config
+from linreg.settings import FIT, LOSS_LABELS, OPTIMIZER_LABELS, Settings, Table
 
 NUMBER_BOXES = {"seed", "batch_size", "max_steps", "steps_per_click"}
 LABELS = {
@@ -21,22 +25,26 @@ LABELS = {
 }
 
 
-def key(name: str) -> str:
+def key(name: str, table: Table = FIT) -> str:
     """The session-state key of a setting's widget."""
-    return f"setting.{name}"
+    return f"{table.cls.prefix}.{name}"
 
 
-def load(config: Config, force: bool = False) -> None:
+def load(config: Settings, force: bool = False) -> None:
     """Put a config's values into the widgets (all of them when forced: preset, link, reset)."""
-    for name in SPECS:
-        if force or key(name) not in st.session_state:
-            st.session_state[key(name)] = getattr(config, name)
+    table = settings.table(type(config))
+    for name in table.specs:
+        k = key(name, table)
+        if force or k not in st.session_state:
+            st.session_state[k] = getattr(config, name)
 
 
-def read(base: Config) -> tuple[Config, list[str]]:
+def read(base: Settings) -> tuple[Settings, list[str]]:
     """The config the widgets show, with a note for any value that had to be refused."""
-    values = {name: st.session_state[key(name)] for name in SPECS if key(name) in st.session_state}
-    return settings.from_mapping(values, base)
+    table = settings.table(type(base))
+    keys = {name: key(name, table) for name in table.specs}
+    values = {name: st.session_state[k] for name, k in keys.items() if k in st.session_state}
+    return table.from_mapping(values, base)
 
 
 def log_options(low: float, high: float, current: float) -> list[float]:
@@ -51,14 +59,15 @@ def log_options(low: float, high: float, current: float) -> list[float]:
     return sorted(values)
 
 
-def widget(name: str, where=st, disabled: bool = False):
+def widget(name: str, where=st, disabled: bool = False, table: Table = FIT):
     """Draw the widget for one setting; its value lives in st.session_state[key(name)]."""
-    spec, kind, k = SPECS[name], settings.kind(name), key(name)
+    spec, kind, k = table.specs[name], table.kinds[name], key(name, table)
     common = dict(key=k, help=spec.help or None, disabled=disabled)
     if kind is bool:
         return where.toggle(spec.label, **common)
     if kind is str:
-        fmt = LABELS.get
+        names = {**LABELS, **dict(spec.labels)}
+        fmt = names.get
         if len(spec.choices) <= 3:
             return where.segmented_control(
                 spec.label, spec.choices, format_func=fmt, required=True, **common
@@ -67,7 +76,7 @@ def widget(name: str, where=st, disabled: bool = False):
     if spec.log:
         options = log_options(spec.low, spec.high, st.session_state.get(k, spec.low))
         return where.select_slider(spec.label, options, format_func=lambda v: f"{v:g}", **common)
-    if name in NUMBER_BOXES:
+    if name in NUMBER_BOXES or spec.box:
         return where.number_input(
             spec.label, min_value=int(spec.low), max_value=int(spec.high), step=1, **common
         )

@@ -6,6 +6,10 @@ default or a bound is written exactly once.
 
 The defaults reproduce seed 000: y = 0.8 x + 0.2 on x = arange(0, 2, 0.02), an ordered
 80/20 split, L1 loss, plain SGD at a learning rate of 0.01.
+
+The other pages keep their own tables in this package (`features`, `scratch`, `race`),
+built from the same `setting()` fields on `Settings`; `table(cls)` gives any of them its
+specs, URL keys and defaults, and the same reading of URLs and widgets.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
 from linreg.errors import SettingsError
 
@@ -45,6 +50,8 @@ class Spec:
     log: bool = False
     help: str = ""
     step: float | None = None  # slider step; None for the widget's own
+    box: bool = False  # a number box instead of a slider
+    labels: tuple = ()  # (choice, label) pairs for choices not named in the widgets' LABELS
 
 
 def setting(default: Any, label: str, url: str, group: str, **spec: Any) -> Any:
@@ -52,9 +59,46 @@ def setting(default: Any, label: str, url: str, group: str, **spec: Any) -> Any:
     return field(default=default, metadata={"spec": Spec(label, url, group, **spec)})
 
 
+class Settings:
+    """The base of a page's settings table: a frozen dataclass whose fields are `setting()`s.
+
+    Every value is validated on construction; `check` adds the rules between fields, and
+    `linked` names the fields a failed `check` drops when reading a link or the widgets.
+    """
+
+    prefix: ClassVar[str] = "setting"  # widget keys are f"{prefix}.{name}"
+    linked: ClassVar[tuple[str, ...]] = ()
+    linked_note: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        t = table(type(self))
+        for f in fields(self):
+            object.__setattr__(self, f.name, t.coerce(f.name, getattr(self, f.name)))
+        self.check()
+
+    def check(self) -> None:
+        """Rules between fields; raise SettingsError."""
+
+    def replace(self, **changes: Any):
+        """A copy with some settings changed (validated)."""
+        return dataclasses.replace(self, **changes)
+
+    def changed(self, other) -> dict[str, str]:
+        """Names of settings that differ from `other`, mapped to their group."""
+        specs = table(type(self)).specs
+        return {
+            f.name: specs[f.name].group
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(other, f.name)
+        }
+
+
 @dataclass(frozen=True)
-class Config:
+class Config(Settings):
     """Every setting of the live page, validated on construction."""
+
+    linked: ClassVar[tuple[str, ...]] = ("x_min", "x_max")
+    linked_note: ClassVar[str] = "Kept the previous x range."
 
     # --- data: the truth the points are drawn from ---
     true_weight: float = setting(0.8, "True weight", "w", DATA, low=-5.0, high=5.0, step=0.05)
@@ -179,44 +223,88 @@ class Config:
         "Step, Run/Pause and Reset (keys: →, Space, Home).",
     )
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            object.__setattr__(self, f.name, coerce(f.name, getattr(self, f.name)))
+    def check(self) -> None:
         if self.x_min >= self.x_max:
             raise SettingsError(
                 f"'x from' ({self.x_min:g}) must be smaller than 'x to' ({self.x_max:g})."
             )
 
-    def replace(self, **changes: Any) -> Config:
-        """A copy with some settings changed (validated)."""
-        return dataclasses.replace(self, **changes)
 
-    def changed(self, other: Config) -> dict[str, str]:
-        """Names of settings that differ from `other`, mapped to their group."""
-        return {
-            f.name: SPECS[f.name].group
-            for f in fields(self)
-            if getattr(self, f.name) != getattr(other, f.name)
+class Table:
+    """What a settings class's fields say, in the forms the pages need: specs by name,
+    Python types, names by URL key and the defaults; and the reading of URLs and widgets."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.specs: dict[str, Spec] = {f.name: f.metadata["spec"] for f in fields(cls)}
+        self.kinds: dict[str, type] = {
+            f.name: {"bool": bool, "int": int, "float": float, "str": str}[f.type]
+            for f in fields(cls)
         }
+        self.by_url: dict[str, str] = {s.url: name for name, s in self.specs.items()}
+        self._defaults = None
+
+    @property
+    def defaults(self):
+        if self._defaults is None:
+            self._defaults = self.cls()
+        return self._defaults
+
+    def coerce(self, name: str, value: Any) -> Any:
+        """`value` (maybe a URL string) as a valid value for `name`, or SettingsError."""
+        if name not in self.specs:
+            raise SettingsError(f"There is no setting called {name!r}.")
+        return _coerce(self.specs[name], self.kinds[name], value)
+
+    def from_mapping(self, values: Mapping[str, Any], base=None) -> tuple[Any, list[str]]:
+        """Apply setting names to `base`; skip bad ones. Returns the settings and one note
+        per skip."""
+        base = self.defaults if base is None else base
+        good: dict[str, Any] = {}
+        notes: list[str] = []
+        for name, value in values.items():
+            try:
+                good[name] = self.coerce(name, value)
+            except SettingsError as err:
+                notes.append(str(err))
+        try:
+            return base.replace(**good), notes
+        except SettingsError as err:  # a rule between fields failed: keep the base's values
+            for name in self.cls.linked:
+                good.pop(name, None)
+            try:
+                return base.replace(**good), notes + [f"{err} {self.cls.linked_note}".strip()]
+            except SettingsError:
+                return base, notes + [str(err)]
+
+    def to_query(self, config) -> dict[str, str]:
+        """URL query parameters for the settings that differ from the defaults."""
+        out = {}
+        for name, spec in self.specs.items():
+            value = getattr(config, name)
+            if value != getattr(self.defaults, name):
+                out[spec.url] = _text(value)
+        return out
+
+    def from_query(self, query: Mapping[str, Any], base=None) -> tuple[Any, list[str]]:
+        """Read URL query parameters (unknown keys are noted and ignored)."""
+        values, notes = {}, []
+        for key, value in query.items():
+            if key in self.by_url:
+                values[self.by_url[key]] = value
+            else:
+                notes.append(f"Unknown link parameter {_show(key)} was ignored.")
+        config, bad = self.from_mapping(values, base)
+        return config, notes + bad
 
 
-SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in fields(Config)}
-KINDS: dict[str, type] = {
-    f.name: {"bool": bool, "int": int, "float": float, "str": str}[f.type] for f in fields(Config)
-}
-BY_URL: dict[str, str] = {s.url: name for name, s in SPECS.items()}
+@cache
+def table(cls: type) -> Table:
+    """The table of a settings class (built once)."""
+    return Table(cls)
 
 
-def kind(name: str) -> type:
-    """The Python type of a setting: bool, int, float or str."""
-    return KINDS[name]
-
-
-def coerce(name: str, value: Any) -> Any:
-    """Turn `value` (maybe a URL string) into a valid value for `name`, or raise SettingsError."""
-    if name not in SPECS:
-        raise SettingsError(f"There is no setting called {name!r}.")
-    spec, want = SPECS[name], kind(name)
+def _coerce(spec: Spec, want: type, value: Any) -> Any:
     label = spec.label
     if want is bool:
         if isinstance(value, bool):
@@ -272,49 +360,24 @@ def _show(value: Any) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
-DEFAULTS = Config()
-
-
-def from_mapping(values: Mapping[str, Any], base: Config = DEFAULTS) -> tuple[Config, list[str]]:
-    """Apply setting names to `base`; skip bad ones. Returns the config and one note per skip."""
-    good: dict[str, Any] = {}
-    notes: list[str] = []
-    for name, value in values.items():
-        try:
-            good[name] = coerce(name, value)
-        except SettingsError as err:
-            notes.append(str(err))
-    try:
-        return base.replace(**good), notes
-    except SettingsError as err:  # a cross-field rule (x range) failed: keep the base range
-        good.pop("x_min", None)
-        good.pop("x_max", None)
-        return base.replace(**good), notes + [str(err) + " Kept the previous x range."]
-
-
-def to_query(config: Config) -> dict[str, str]:
-    """URL query parameters for the settings that differ from the defaults."""
-    out = {}
-    for name, spec in SPECS.items():
-        value = getattr(config, name)
-        if value != getattr(DEFAULTS, name):
-            out[spec.url] = _text(value)
-    return out
-
-
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def from_query(query: Mapping[str, Any], base: Config = DEFAULTS) -> tuple[Config, list[str]]:
-    """Read URL query parameters (unknown keys are noted and ignored)."""
-    values, notes = {}, []
-    for key, value in query.items():
-        if key in BY_URL:
-            values[BY_URL[key]] = value
-        else:
-            notes.append(f"Unknown link parameter {_show(key)} was ignored.")
-    config, bad = from_mapping(values, base)
-    return config, notes + bad
+# The live page's table, under the names the rest of the code uses.
+FIT = table(Config)
+SPECS, KINDS, BY_URL = FIT.specs, FIT.kinds, FIT.by_url
+DEFAULTS = FIT.defaults
+coerce, from_mapping, to_query, from_query = (
+    FIT.coerce,
+    FIT.from_mapping,
+    FIT.to_query,
+    FIT.from_query,
+)
+
+
+def kind(name: str) -> type:
+    """The Python type of a live-page setting: bool, int, float or str."""
+    return KINDS[name]

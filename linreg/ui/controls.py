@@ -1,0 +1,78 @@
+"""The run controls every page shares: Step, Step ×k, Run/Pause and Reset, with their keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+
+def buttons(
+    prefix: str,
+    step: Callable[[int], None],
+    toggle: Callable[[], None],
+    reset: Callable[[], None],
+    *,
+    running: bool,
+    stopped: bool,
+    k: int,
+    badge: str = "",
+    presenting: bool = False,
+) -> None:
+    """The four buttons (keys f"{prefix}.step", ".stepk", ".run", ".reset") and a status
+    badge. They act in callbacks, before the page redraws, so a Pause takes effect before
+    another step is taken. Keys: → step, Shift+→ step ×k, Space run/pause, Home reset."""
+    cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
+    busy = stopped or running
+    cols[0].button(
+        "Step",
+        key=f"{prefix}.step",
+        on_click=step,
+        args=(1,),
+        disabled=busy,
+        help="One optimizer step (key: →).",
+        shortcut="Right",
+        width="stretch",
+    )
+    if not presenting:  # presenter mode keeps only Step, Run/Pause and Reset
+        cols[1].button(
+            f"Step ×{k}",
+            key=f"{prefix}.stepk",
+            on_click=step,
+            args=(k,),
+            disabled=busy,
+            help=f"{k} optimizer steps at once (key: Shift+→).",
+            shortcut="Shift+Right",
+            width="stretch",
+        )
+    cols[2].button(
+        "⏸ Pause" if running else "▶ Run",
+        key=f"{prefix}.run",
+        type="primary",
+        on_click=toggle,
+        disabled=stopped and not running,
+        help="Run or pause (key: Space).",
+        shortcut="Space",
+        width="stretch",
+    )
+    cols[3].button(
+        "Reset",
+        key=f"{prefix}.reset",
+        on_click=reset,
+        help="Back to step 0 (key: Home).",
+        shortcut="Home",
+        width="stretch",
+    )
+    if badge:
+        cols[4].markdown(badge)
+
+
+def badge(steps: int, running: bool, diverged_at: int | None, converged_at: int | None) -> str:
+    """A coloured word for a run's state."""
+    if diverged_at is not None:
+        return f":red-badge[Diverged at step {diverged_at}]"
+    if converged_at is not None:
+        return f":green-badge[Converged at step {converged_at}]"
+    if running:
+        return ":blue-badge[Running]"
+    return ":gray-badge[Paused]" if steps else ":gray-badge[Ready]"
