@@ -51,7 +51,8 @@ def panel() -> None:
         st.code(live.share_link(run, shown), language=None, wrap_lines=True)
         st.caption(
             "Copy it with the button on the right. Opened anywhere, it rebuilds these "
-            "settings and replays the run to this step."
+            "settings and replays the run to this step. (The address bar always carries the "
+            "settings; this link adds the step on show.)"
             + (" It cannot carry your uploaded file." if run.own is not None else "")
         )
     ticker(run.running, run.stepper.steps)  # while running, the browser asks for more

@@ -649,3 +649,25 @@ def test_a_bad_step_in_a_link_is_noted_and_ignored(step):
     assert not at.exception
     assert run_of(at).stepper.steps == 0
     assert any("step" in w.value and "not a step number" in w.value for w in at.warning)
+
+
+def test_the_address_bar_follows_the_settings():
+    """The page writes every changed setting into the browser's address; that address,
+    opened in a fresh session, rebuilds the same settings."""
+    at = open_page()
+    assert dict(at.query_params) == {}  # the defaults need no parameters
+    set_setting(at, "loss", "mse")
+    set_setting(at, "learning_rate", 0.1)
+    address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert address == url(loss="mse", learning_rate=0.1)
+    fresh = open_page(**address)
+    assert run_of(fresh).config == run_of(at).config == DEFAULTS.replace(
+        loss="mse", learning_rate=0.1
+    )
+
+
+def test_a_bad_link_is_cleaned_from_the_address():
+    at = open_page(lr="fast", bogus="1", noise="0.5", lesson="too-large")
+    address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert address == {"lesson": "too-large", **url(noise=0.5)}
+    assert len(at.warning) >= 2  # the two bad parameters were named

@@ -119,6 +119,22 @@ def _steps(text: str) -> tuple[int, list[str]]:
     return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
 
 
+def address(run: Run) -> dict[str, str]:
+    """What the address bar carries: the lesson, if a link opened one, and every setting
+    that differs from the defaults (the step on show is in the share link)."""
+    lesson = {"lesson": run.lesson.key} if run.lesson is not None else {}
+    return {**lesson, **to_query(run.config)}
+
+
+def sync_address(run: Run) -> None:
+    """Keep the browser's address bar in step with the settings, so a copied address
+    rebuilds them. Written only when it changes (each write is a browser history entry)."""
+    query = address(run)
+    if query != dict(st.query_params.items()):
+        st.query_params.from_dict(query)
+    run.query = query
+
+
 def share_link(run: Run, step: int) -> str:
     """A link that reopens this view on a fresh server: every changed setting and the step."""
     base = (st.context.url or "").split("?")[0]
@@ -192,6 +208,7 @@ def settings(run: Run) -> None:
     widgets.load(config, force=True)  # a refused value springs back on its widget
     run.notes.extend(notes)
     apply(run, config)
+    sync_address(run)
     bar = st.sidebar
     with bar.expander("Data", expanded=True):
         for name in SYNTHETIC_ONLY:

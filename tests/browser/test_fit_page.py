@@ -243,3 +243,32 @@ def test_the_replay_plays_in_the_browser(page, base_url, shot):
     shot()
     assert not console_errors(page), console_errors(page)
     assert_clean(page)
+
+
+def test_a_shared_link_reopens_the_same_view_in_a_new_session(page, browser, base_url, shot):
+    """Settings in the address, steps taken, the "Share this view" link copied and opened in a
+    fresh browser context (a new Streamlit session): the same step and the same numbers."""
+    open_page(page, base_url, "?loss=mse&lr=0.1&noise=0.3&lr_typo=1")
+    expect(page.get_by_text("lr_typo", exact=False).first).to_be_visible()  # named, ignored
+    page.wait_for_function("() => !location.search.includes('lr_typo')")  # cleaned away
+    assert "lr=0.1" in page.url and "loss=mse" in page.url
+    click(page, "Step ×10")
+    click(page, "Step")
+    before = metric_values(page)
+    assert before[0] == "11"
+    page.get_by_text("Share this view").click()
+    link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
+    assert link.startswith(base_url) and "step=11" in link and "lr=0.1" in link
+    shot()
+
+    other = browser.new_context(viewport=page.viewport_size)
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        wait_idle(fresh)
+        wait_charts(fresh)
+        assert metric_values(fresh) == before
+        assert_clean(fresh)
+    finally:
+        other.close()
+    assert_clean(page)
