@@ -7,25 +7,40 @@ from linreg.ui import page
 
 page.setup("Gradient descent, live", "📉")
 
+ABOUT = {
+    "pages/1_Fit_a_line.py": "One feature, one target: set the truth, step or run gradient "
+    "descent, and watch the line, the loss curve, the surface and the contour move together.",
+    "pages/2_Many_features.py": "Seed 001's crop yields (3 inputs → 2 targets), your own CSV "
+    "or a synthetic d → k problem; from scratch vs built-ins, and why standardising helps.",
+    "pages/3_From_scratch.py": "Seed 002 three ways (NumPy, autograd, nn.Linear), step by "
+    "step; float32 vs float64; a million epochs at once; matrix products cell by cell.",
+    "pages/4_Optimizers.py": "SGD, momentum, Nesterov, Adam, RMSprop and Adagrad race on one "
+    "contour; a learning-rate sweep shows where each one diverges.",
+}
+
 st.title("Gradient descent, live")
 st.markdown(
     "Watch gradient descent fit a line, one step at a time: the data and the fitted line, "
     "the loss curve, the loss surface and its contour all move together. Set the true weight "
     "and bias, the noise, the loss and the learning rate, then **Step** or **Run**."
 )
-st.page_link(
-    "pages/1_Fit_a_line.py", label="Open the live page with seed 000's settings", icon="📈"
-)
+
+pages = [p for p in page.available() if p[0] in ABOUT]
+for column, (path, label, icon) in zip(st.columns(len(pages)), pages, strict=True):
+    with column.container(border=True, height="stretch"):
+        st.page_link(path, label=f"**{label}**", icon=icon)
+        st.caption(ABOUT[path])
 
 st.subheader("Lessons")
-st.caption("Each opens the live page with its settings; the page says what to look for.")
+st.caption("Each opens its page with the lesson's settings; the page says what to look for.")
+lessons = [p for p in PRESETS if page.exists(p.page)]
 columns = st.columns(3)
-for i, preset in enumerate(PRESETS):
+for i, preset in enumerate(lessons):
     with columns[i % 3].container(border=True, height="stretch"):
         st.markdown(f"**{preset.title}**")
         st.caption(preset.notice)
         st.page_link(
-            "pages/1_Fit_a_line.py",
+            preset.page,
             label="Open this lesson",
             icon="▶️",
             query_params={"lesson": preset.key, **preset.query},

@@ -1,14 +1,18 @@
-"""Lesson presets: named settings for the live page, each with what to notice.
+"""Lesson presets: named settings for a page, each with what to notice.
 
-A preset is only the settings that differ from the defaults (seed 000); opening its link
-applies exactly those on top of the defaults.
+A preset is only the settings that differ from its page's defaults; opening its link
+applies exactly those on top of the defaults. Most lessons open the live page ("Fit a
+line", whose defaults are seed 000); a preset names another page and its settings class
+when it needs that page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linreg.settings import DEFAULTS, Config, to_query
+from linreg.settings import Config, Settings, table
+
+FIT_PAGE = "pages/1_Fit_a_line.py"
 
 
 @dataclass(frozen=True)
@@ -19,15 +23,17 @@ class Preset:
     title: str
     notice: str
     changes: dict
+    page: str = FIT_PAGE
+    settings: type[Settings] = Config
 
     @property
-    def config(self) -> Config:
-        return DEFAULTS.replace(**self.changes)
+    def config(self) -> Settings:
+        return table(self.settings).defaults.replace(**self.changes)
 
     @property
     def query(self) -> dict[str, str]:
         """The link's query parameters (settings that differ from the defaults)."""
-        return to_query(self.config)
+        return table(self.settings).to_query(self.config)
 
 
 PRESETS = [

@@ -16,10 +16,19 @@ PAGES = [
 ]
 
 
+def exists(path: str) -> bool:
+    """Whether a page's file is there (a page still being written is left out)."""
+    return (ROOT / path).exists()
+
+
+def available() -> list[tuple[str, str, str]]:
+    """The pages that exist: (path, label, icon)."""
+    return [p for p in PAGES if exists(p[0])]
+
+
 def setup(title: str, icon: str) -> None:
     """Wide layout and a title; the sidebar lists the pages by their plain names."""
     st.set_page_config(page_title=f"{title} · linreg", page_icon=icon, layout="wide")
-    for path, label, page_icon in PAGES:
-        if (ROOT / path).exists():  # a page still being written is left out
-            st.sidebar.page_link(path, label=label, icon=page_icon)
+    for path, label, page_icon in available():
+        st.sidebar.page_link(path, label=label, icon=page_icon)
     st.sidebar.divider()
