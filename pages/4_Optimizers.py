@@ -1,0 +1,61 @@
+"""Optimizers: six optimizers race on the same data from the same start; then a sweep of
+one optimizer's learning rate."""
+
+import streamlit as st
+
+from linreg.ui import page
+from linreg.ui import race_state as state
+from linreg.ui import race_view as view
+from linreg.ui.plot import ticker
+
+page.setup("Optimizers", "🏁")
+run = state.current_run()
+state.settings(run)
+
+st.title("Optimizers race")
+st.caption(
+    "SGD, momentum, Nesterov, Adam, RMSprop and Adagrad start from the same weight and bias "
+    "on the same points y = weight·x + bias + noise. Every press of Step moves each of them "
+    "one step; each keeps its colour and marker in every view."
+)
+while run.notes:
+    st.warning(run.notes.pop(0))
+with st.expander("Racers: who takes part, with which learning rate and settings", expanded=True):
+    view.racers(run)
+
+
+@st.fragment
+def panel() -> None:
+    if run.running:
+        state.tick(run)
+    view.controls(run)
+    if run.notice:
+        st.info(run.notice)
+    if run.stop_reason:
+        st.success(run.stop_reason)
+    shown = view.timeline(run)
+    view.charts(run, shown)
+    view.leaderboard(run, shown)
+    with st.expander("Share this view"):
+        st.code(state.share_link(run, shown), language=None, wrap_lines=True)
+        st.caption(
+            "Copy it with the button on the right. Opened anywhere, it rebuilds these "
+            "settings and replays the race to this step."
+        )
+    ticker(run.running, run.race.steps)  # while running, the browser asks for more
+
+
+panel()
+
+if st.toggle(
+    "Replay the recorded race in the browser (Plotly frames, no server calls)",
+    key="race.show_replay",
+):
+    view.replay(run)
+
+st.header("Learning-rate sweep")
+st.caption(
+    "One optimizer, many learning rates, all trained at once from the race's start on the "
+    "race's data: the final loss and the steps to converge, against the rate."
+)
+view.sweep(run)
