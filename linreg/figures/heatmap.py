@@ -1,0 +1,67 @@
+"""The weight matrix and bias as a heatmap: one row per target, one column per feature and
+one for the bias, beside the least-squares optimum on the same colour scale."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linreg.figures.style import CLASSIC, Style, figure, trace
+
+
+def _cells(weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    return np.hstack([np.atleast_2d(weight), np.asarray(bias).reshape(-1, 1)])
+
+
+def weights_figure(
+    weight: np.ndarray,
+    bias: np.ndarray,
+    best_weight: np.ndarray,
+    best_bias: np.ndarray,
+    feature_names,
+    target_names,
+    scale: float,
+    style: Style = CLASSIC,
+    height: int = 300,
+    units: str = "",
+) -> dict:
+    """Two heatmaps, "now" and "optimum"; `scale` fixes the colour range ±scale so that
+    colours mean the same at every step."""
+    columns = [*feature_names, "bias"]
+    rows = list(target_names)
+    scale = float(scale) if np.isfinite(scale) and scale > 0 else 1.0
+    traces = []
+    for i, (cells, name) in enumerate(
+        [(_cells(weight, bias), "now"), (_cells(best_weight, best_bias), "optimum")]
+    ):
+        traces.append(
+            trace(
+                "heatmap",
+                z=cells,
+                x=columns,
+                y=rows,
+                xaxis="x" if i == 0 else "x2",
+                yaxis="y",
+                zmin=-scale,
+                zmax=scale,
+                colorscale="RdBu",
+                reversescale=True,
+                text=np.vectorize(lambda v: f"{v:.3g}")(cells),
+                texttemplate="%{text}",
+                textfont=dict(size=style.font_size),
+                hovertemplate="%{y} ← %{x}: %{z:.5g}<extra>" + name + "</extra>",
+                showscale=i == 1,
+                name=name,
+                colorbar=dict(thickness=12, len=0.9),
+            )
+        )
+    return figure(
+        traces,
+        style.layout(
+            height=height,
+            title=dict(text="Weights and bias" + (f" ({units})" if units else ""), x=0.5, y=0.98),
+            xaxis=dict(domain=[0, 0.47], title=dict(text="now"), side="bottom"),
+            xaxis2=dict(domain=[0.53, 1], title=dict(text="least-squares optimum")),
+            yaxis=dict(autorange="reversed"),
+            margin=dict(l=80, r=20, t=40, b=50),
+        ),
+    )

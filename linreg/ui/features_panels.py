@@ -1,0 +1,152 @@
+"""The "Many features" text panels: this epoch's batches, conditioning, the code."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from linreg import features
+from linreg.ui import features_state as state
+
+
+def batches(run: state.Run, t: int) -> None:
+    """Which rows go into each batch of the epoch the step shown belongs to."""
+    c, n = run.config, len(run.data.x_train)
+    spec = run.lock.specs[-1][1]
+    since = _last_rebuild(run.lock)
+    per = features.batches_per_epoch(n, spec.batch_size)
+    if per == 1:
+        st.caption(
+            f"Full batch: every step uses all {n} rows (batch size {c.batch_size} "
+            f"{'≥ rows' if c.batch_size else '= 0'})."
+        )
+        return
+    local = max(t - since, 1)
+    epoch, current = features.batch_of_step(local, n, spec.batch_size)
+    plan = features.batch_plan(n, spec, epoch + 1)[epoch]
+    first = since + epoch * per + 1
+    rows = []
+    for b, idx in enumerate(plan):
+        mark = " ◀ the step shown" if b == current and t > since else ""
+        rows.append(
+            {
+                "batch": f"{b + 1}{mark}",
+                "step": first + b,
+                "rows (0-based, in the order the DataLoader yields them)": ", ".join(
+                    str(r) for r in idx
+                ),
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch", key="features.batches")
+    order = (
+        "a fresh random order each epoch, seeded by the start seed"
+        if spec.shuffle
+        else ("the file's order every epoch (shuffle off)")
+    )
+    note = (
+        " The 15 crop rows are the 5 rows three times: rows r, r+5, r+10 are equal."
+        if (c.source == "crop15")
+        else ""
+    )
+    st.caption(
+        f"Epoch {epoch + 1}: {n} rows in {per} batches of up to {spec.batch_size}, "
+        f"{order}.{note}"
+        + (f" (Batches restarted at step {since}, when their settings changed.)" if since else "")
+    )
+
+
+def _last_rebuild(lock: features.Lockstep) -> int:
+    """The step at which the loader was last rebuilt (a change other than the rate)."""
+    since = 0
+    for (at, spec), (_, old) in zip(lock.specs[1:], lock.specs[:-1], strict=True):
+        if (spec.batch_size, spec.shuffle, spec.dtype) != (old.batch_size, old.shuffle, old.dtype):
+            since = at
+    return since
+
+
+def conditioning(run: state.Run) -> None:
+    """Raw against standardised features: the spectrum, 2/λmax, and what lr does to both."""
+    raw = features.conditioning(run.raw)
+    scaled = features.conditioning(features.standardise(run.raw)[0])
+    lr = run.config.learning_rate
+    used = "standardised" if run.config.standardise else "raw"
+
+    def row(name: str, cond: features.Conditioning) -> dict:
+        return {
+            "features": name + (" (in use)" if name == used else ""),
+            "λmin": f"{cond.eigenvalues[0]:.3g}",
+            "λmax": f"{cond.eigenvalues[-1]:.3g}",
+            "condition number λmax/λmin": f"{cond.condition_number:.3g}",
+            "critical rate 2/λmax": f"{cond.critical_rate:.3g}",
+            f"lr {lr:g} is": "ABOVE: diverges" if lr > cond.critical_rate else "below: stable",
+            "steps for the slowest direction ≈ 1/(lr·λmin)": f"{cond.slowest_steps(lr):.3g}",
+        }
+
+    st.dataframe(
+        [row("raw", raw), row("standardised", scaled)],
+        hide_index=True,
+        width="stretch",
+        key="features.conditioning",
+    )
+    ratio = raw.condition_number / max(scaled.condition_number, 1e-300)
+    st.caption(
+        f"Notice: the raw features' loss valley is {ratio:.3g}× more elongated. Gradient "
+        "descent must keep lr below 2/λmax for the steepest direction, and then creeps along "
+        "the flattest, about 1/(lr·λmin) steps per e-fold. Standardising makes the "
+        "eigenvalues alike, so a far larger lr is stable and a few dozen steps suffice."
+    )
+    if np.isfinite(raw.condition_number) and not run.config.standardise:
+        st.caption(
+            "Try it: turn on **Standardise features**, then press **Use ½ × critical rate**."
+        )
+
+
+SCRATCH = """\
+w = torch.randn({k}, {d}, requires_grad=True)   # here: nn.Linear's start, seed {seed}
+b = torch.randn({k}, requires_grad=True)
+for x, y in batches:                        # the same batches as the DataLoader
+    preds = x @ w.t() + b
+    diff = preds - y
+    loss = torch.sum(diff * diff) / diff.numel()
+    loss.backward()
+    with torch.no_grad():
+        w -= w.grad * {lr:g}
+        b -= b.grad * {lr:g}
+        w.grad.zero_()
+        b.grad.zero_()"""
+
+BUILTINS = """\
+train_ds = TensorDataset(inputs, targets)
+train_dl = DataLoader(train_ds, batch_size={bs}, shuffle={shuffle})
+model = nn.Linear({d}, {k})                  # torch.manual_seed({seed}) first
+opt = torch.optim.SGD(model.parameters(), lr={lr:g})
+for xb, yb in train_dl:
+    pred = model(xb)
+    loss = F.mse_loss(pred, yb)
+    loss.backward()
+    opt.step()
+    opt.zero_grad()"""
+
+
+def code(run: state.Run) -> None:
+    c, data = run.config, run.data
+    n = len(data.x_train)
+    bs = c.batch_size if 0 < c.batch_size < n else n
+    values = dict(
+        d=data.n_features,
+        k=data.n_targets,
+        lr=c.learning_rate,
+        bs=bs,
+        shuffle=c.shuffle,
+        seed=c.init_seed,
+    )
+    left, right = st.columns(2)
+    for col, mode, text in ((left, "scratch", SCRATCH), (right, "builtins", BUILTINS)):
+        with col:
+            on = " (on show)" if run.lock.mode == mode else ""
+            st.markdown(f"**{'From scratch' if mode == 'scratch' else 'Built-ins'}**{on}")
+            st.code(text.format(**values), language="python")
+    if c.standardise:
+        st.caption(
+            "Both train on inputs = (inputs - inputs.mean(0)) / inputs.std(0, unbiased=False)."
+        )

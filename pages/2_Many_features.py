@@ -1,0 +1,57 @@
+"""Many features: seed 001's crop yields, trained from scratch and with the built-ins."""
+
+import streamlit as st
+
+from linreg.ui import features_panels as panels
+from linreg.ui import features_sidebar as sidebar
+from linreg.ui import features_state as state
+from linreg.ui import features_view as view
+from linreg.ui import page
+from linreg.ui.plot import ticker
+
+page.setup("Many features", "🍎")
+run = state.current_run()
+sidebar.settings(run)
+
+st.title("Many features: several inputs, several outputs")
+names = f"{', '.join(run.raw.feature_names)} → {', '.join(run.raw.target_names)}"
+st.caption(
+    f"{len(run.raw.x_train)} rows of {names}. A linear model Ŷ = X Wᵀ + b learns a weight "
+    "per (target, feature) pair and a bias per target, by gradient descent on the MSE."
+)
+if run.data_note:
+    st.info(run.data_note)
+while run.notes:
+    st.warning(run.notes.pop(0))
+with st.expander("Conditioning: why lr 1e-5 and why so slow", expanded=True):
+    panels.conditioning(run)
+
+
+@st.fragment
+def panel() -> None:
+    if run.running:
+        state.tick(run)
+    view.controls(run)
+    if run.notice:
+        st.info(run.notice)
+    if run.stop_reason:
+        (st.error if run.stepper.diverged_at is not None else st.success)(run.stop_reason)
+    shown = view.timeline(run)
+    view.metrics(run, shown)
+    view.charts(run, shown)
+    with st.container(border=True):
+        st.markdown("**The batches of this epoch**")
+        panels.batches(run, shown)
+    with st.expander("Share this view"):
+        st.code(state.share_link(run, shown), language=None, wrap_lines=True)
+        st.caption(
+            "Opened anywhere, it rebuilds these settings and replays the run to this step."
+            + (" It cannot carry your uploaded file." if run.own is not None else "")
+        )
+    ticker(run.running, run.stepper.steps)
+
+
+panel()
+
+with st.expander("The code of both ways", expanded=False):
+    panels.code(run)
