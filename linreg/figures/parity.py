@@ -67,6 +67,6 @@ def parity_figure(
             height=height,
             title=dict(text="Predicted vs actual", x=0.5, y=0.98),
             xaxis=dict(title=dict(text="actual"), range=axis_range),
-            yaxis=dict(title=dict(text="predicted"), range=axis_range, scaleanchor="x"),
+            yaxis=dict(title=dict(text="predicted"), range=axis_range),
         ),
     )

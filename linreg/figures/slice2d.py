@@ -21,6 +21,7 @@ def slice_figure(
     style: Style = CLASSIC,
     height: int = 400,
     uid: str = "slice",
+    title: str = "Loss slice",
 ) -> dict:
     """Contour of log₁₀ loss over (s, t) = (parameter i, parameter j); path (m, 2)."""
     floor = max(float(np.nanmin(grid[grid > 0])) if (grid > 0).any() else 1e-12, 1e-12)
@@ -71,7 +72,7 @@ def slice_figure(
         traces,
         style.layout(
             height=height,
-            title=dict(text="Loss slice", x=0.5, y=0.98),
+            title=dict(text=title, x=0.5, y=0.98),
             xaxis=dict(title=dict(text=names[0]), range=[s_values[0], s_values[-1]]),
             yaxis=dict(title=dict(text=names[1]), range=[t_values[0], t_values[-1]]),
         ),

@@ -63,8 +63,14 @@ def target_loss_figure(
     values = values[np.isfinite(values)]
     log = log_y and bool((values > 0).any())
     top = nice_ceiling(float(values.max()) if values.size else 1.0)
+    # Fixed ranges (whole decades on a log axis): uirevision keeps an autorange from the
+    # first draw, and a range that changes only in jumps lets most updates skip a redraw.
+    if log:
+        positive = values[values > 0]
+        low = np.floor(np.log10(positive.min()))
+        high = max(np.ceil(np.log10(positive.max())), low + 1)
     yaxis = (
-        dict(type="log", title=dict(text="MSE (log scale)"))
+        dict(type="log", title=dict(text="MSE (log scale)"), range=[low, high])
         if log
         else dict(title=dict(text="MSE"), range=[0, top])
     )
@@ -89,8 +95,11 @@ def agreement_figure(
     style: Style = CLASSIC,
     height: int = 260,
 ) -> dict:
-    """max |θ_a - θ_b| per step on a log axis (exact zeros drawn at 1e-18)."""
+    """max |θ_a - θ_b| per step on a log axis from 1e-18 (where exact zeros are drawn: the
+    two ways gave bit-identical numbers) up to 1e-2, or higher if the gap is larger."""
     shown = np.maximum(np.asarray(delta, dtype=np.float64), 1e-18)
+    finite = shown[np.isfinite(shown)]
+    top = max(-2.0, float(np.ceil(np.log10(finite.max())))) if finite.size else -2.0
     return figure(
         [
             trace(
@@ -105,7 +114,13 @@ def agreement_figure(
         style.layout(
             height=height,
             title=dict(text=f"{names[0]} vs {names[1]}: max |Δθ| per step", x=0.5, y=0.98),
-            yaxis=dict(type="log", title=dict(text="max |Δθ|"), exponentformat="e"),
+            yaxis=dict(
+                type="log",
+                title=dict(text="max |Δθ|"),
+                exponentformat="power",
+                range=[-18, top],
+                dtick=4,
+            ),
             xaxis=dict(
                 title=dict(text="step"),
                 range=[0, nice_ceiling(max(float(steps[-1]) if len(steps) else 0, 10))],
