@@ -39,6 +39,7 @@ SYMBOLS = {
 RACE_STYLE = replace(CLASSIC, colorscale="Greys", current="#333333")
 LIGHT = [[0, "rgb(255,255,255)"], [1, "rgb(128,128,128)"]]  # Greys at half strength
 FRAMES = 150
+RECENT = 40  # steps before each frame's that its paths draw in full
 
 
 def race_backdrop(weights, biases, loss, loss_label: str) -> dict:
@@ -263,7 +264,9 @@ def race_replay(
         for name in names:
             p, loss = np.asarray(paths[name]), np.asarray(losses[name])
             i = min(t, len(p) - 1)
-            out.append(_path(name, labels[name], p[: i + 1], s.line_width))
+            # The frames' steps, then the last RECENT steps in full: light, exact near the head.
+            rows = np.union1d(pick[pick <= i], np.arange(max(0, i - RECENT), i + 1))
+            out.append(_path(name, labels[name], p[rows], s.line_width))
             out.append({**_point(name, labels[name], *p[i], s.marker_size + 6)})
             out.append({**_point(name, labels[name], i, loss[i], s.marker_size + 4)})
             out[-1].update(xaxis="x2", yaxis="y2")
@@ -277,13 +280,12 @@ def race_replay(
     yaxis2 = dict(anchor="x2", title=dict(text="train loss"))
     if log:
         lo, hi = np.log10(finite[finite > 0].min()), np.log10(finite.max())
-        yaxis2.update(type="log", range=[lo - 0.1, hi + 0.1])
+        yaxis2.update(type="log", range=[lo - 0.1, hi + 0.1], dtick=1 if hi - lo > 2 else "D2")
     else:
         yaxis2.update(range=[0, float(finite.max()) * 1.05 if finite.size else 1])
     layout = s.layout(
         height=height,
-        title=dict(text="Replay of the race", x=0.5, y=0.98),
-        margin=dict(l=60, r=20, t=40, b=110),
+        margin=dict(l=60, r=20, t=50, b=110),
         images=[{**back["image"], "xref": "x", "yref": "y"}],
         xaxis=dict(
             domain=[0, 0.48],
@@ -292,12 +294,14 @@ def race_replay(
             showgrid=False,
             zeroline=False,
         ),
-        yaxis=dict(range=[biases[0], biases[-1]], title=dict(text="bias"), showgrid=False),
+        yaxis=dict(
+            range=[biases[0], biases[-1]], title=dict(text="bias"), showgrid=False, zeroline=False
+        ),
         xaxis2=dict(domain=[0.58, 1.0], range=[0, longest - 1], title=dict(text="step")),
         yaxis2=yaxis2,
         updatemenus=[_play_buttons(1000 / fps)],
         sliders=[_slider(frames)],
-        legend=dict(orientation="h", y=1.08, x=0),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
     )
     return {"data": data, "layout": layout, "frames": frames}
 

@@ -117,11 +117,18 @@ def sweep_figure(
         shapes=shapes,
         annotations=notes,
         margin=dict(l=70, r=20, t=50, b=60),
-        xaxis=dict(type="log", range=x_range, anchor="y2", title=dict(text="learning rate")),
+        xaxis=dict(
+            type="log",
+            range=x_range,
+            anchor="y2",
+            dtick=1 if x_range[1] - x_range[0] > 2 else "D2",
+            title=dict(text="learning rate"),
+        ),
         yaxis=dict(
             type="log",
             domain=[0.45, 1.0],
             range=[np.log10(lo) - 0.2, np.log10(top) + 0.1],
+            dtick=1 if np.log10(top / lo) > 2 else "D2",
             title=dict(text="final train loss"),
         ),
         yaxis2=dict(
