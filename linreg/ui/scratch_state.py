@@ -1,0 +1,181 @@
+"""The From scratch page's per-session state: the three programs, the step on show, the
+matrices of the A @ B panel, the long runs, and the link that reproduces the view.
+
+A link's query parameters set every setting of `ScratchConfig` (bad ones are ignored with a
+note), plus `step` (the epoch on show, replayed by all three programs) and `A`, `B` (the
+matrices, e.g. `A=1 2; 3 4`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import numpy as np
+import streamlit as st
+import torch
+
+from linreg import matmul
+from linreg.data import seed002
+from linreg.fastpath import params_at
+from linreg.precision import Float32Result, Float32Run, log_steps
+from linreg.scratch_steps import ThreeWays
+from linreg.settings import table
+from linreg.settings.scratch import MAX_STEPS, ScratchConfig
+from linreg.ui import widgets
+
+torch.set_num_threads(1)  # tiny tensors: one thread is faster and fair to other users
+
+TABLE = table(ScratchConfig)
+DEFAULTS = TABLE.defaults
+KEY_A, KEY_B = "scratch.matrix_a", "scratch.matrix_b"
+
+
+@dataclass
+class Session:
+    config: ScratchConfig
+    ways: ThreeWays
+    running: bool = False
+    follow: bool = True
+    notice: str = ""
+    notes: list[str] = field(default_factory=list)
+    query: dict = field(default_factory=dict)
+
+
+def _ways(config: ScratchConfig) -> ThreeWays:
+    return ThreeWays(config.start, config.learning_rate, config.dtype)
+
+
+def current() -> Session:
+    """This session's state; a link with query parameters rebuilds it from them."""
+    query = dict(st.query_params.items())
+    run = st.session_state.get("scratch")
+    if run is None or (query and query != run.query):
+        steps, step_note = _steps(query.pop("step", "0"))
+        matrices = {KEY_A: query.pop("A", matmul.SEED_A), KEY_B: query.pop("B", matmul.SEED_B)}
+        config, notes = TABLE.from_query(query, DEFAULTS)
+        widgets.load(config, force=True)
+        for k, text in matrices.items():
+            st.session_state[k] = text[:400]
+        run = Session(config, _ways(config), query=dict(st.query_params.items()))
+        run.ways.step(steps)
+        run.notes = notes + step_note
+        st.session_state["scratch"] = run
+        st.session_state["scratch.timeline"] = steps
+    return run
+
+
+def _steps(text: str) -> tuple[int, list[str]]:
+    if text.isdigit() and int(text) <= MAX_STEPS:
+        return int(text), []
+    return 0, [
+        f"Link parameter step: {text[:20]!r} is not a step number from 0 to {MAX_STEPS}; "
+        "showing step 0."
+    ]
+
+
+def settings() -> tuple[ScratchConfig, list[str]]:
+    """What the widgets say (refused values spring back, with a note)."""
+    run = st.session_state["scratch"]
+    widgets.load(run.config)
+    config, notes = widgets.read(run.config)
+    widgets.load(config, force=True)
+    return config, notes
+
+
+def apply(run: Session, config: ScratchConfig) -> None:
+    """A new precision, rate or start restarts the three programs from step 0."""
+    old, run.config = run.config, config
+    if (old.dtype, old.learning_rate, old.start) != (
+        config.dtype,
+        config.learning_rate,
+        config.start,
+    ):
+        run.ways = _ways(config)
+        run.running, run.follow = False, True
+        run.notice = (
+            "The precision, learning rate or start changed, so the three programs restarted "
+            "from step 0."
+        )
+
+
+def step(run: Session, k: int) -> None:
+    room = MAX_STEPS - run.ways.steps
+    if room <= 0:
+        run.notice = (
+            f"The page steps the three programs up to {MAX_STEPS:,} epochs one by one; "
+            "the long run below goes to the end."
+        )
+        run.running = False
+        return
+    run.ways.step(min(k, room))
+    run.follow = True
+
+
+def toggle(run: Session) -> None:
+    run.running, run.notice = not run.running, ""
+
+
+def reset(run: Session) -> None:
+    run.ways = _ways(run.config)
+    run.running, run.follow, run.notice = False, True, "Reset to step 0."
+
+
+def tick(run: Session) -> None:
+    """One live update: `speed` more epochs, stopping at the step limit."""
+    step(run, run.config.speed)
+
+
+def matrices() -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    """The A and B the user typed, or a message saying what is wrong."""
+    try:
+        a = matmul.parse(st.session_state.get(KEY_A, matmul.SEED_A), "A")
+        b = matmul.parse(st.session_state.get(KEY_B, matmul.SEED_B), "B")
+        matmul.check_shapes(a, b)
+    except matmul.MatrixError as err:
+        return None, None, str(err)
+    return a, b, ""
+
+
+def share_link(run: Session, shown: int) -> str:
+    """A link that reopens this view on a fresh server."""
+    base = (st.context.url or "").split("?")[0]
+    query = TABLE.to_query(run.config)
+    if shown:
+        query["step"] = str(shown)
+    for key, url, seed in ((KEY_A, "A", matmul.SEED_A), (KEY_B, "B", matmul.SEED_B)):
+        text = st.session_state.get(key, seed)
+        if text != seed:
+            query[url] = text
+    return base + ("?" + urlencode(query) if query else "")
+
+
+# ---- the long runs (deterministic, so one result serves every user) ----------------------
+@st.cache_data(max_entries=32, show_spinner=False)
+def long_run64(start: tuple, learning_rate: float, epochs: int) -> tuple[np.ndarray, np.ndarray]:
+    """float64 through the matrix-power fast path: w at log-spaced epochs, last = the end."""
+    steps = log_steps(epochs)
+    return steps, params_at(seed002(), learning_rate, np.array(start), steps, bias=False)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _float32_results() -> dict:
+    return {}
+
+
+def long_run32(start: tuple, learning_rate: float, epochs: int) -> Float32Result:
+    """float32 step by step to its fixed point, with a progress bar the first time."""
+    store = _float32_results()
+    key = (tuple(float(v) for v in start), float(learning_rate), int(epochs))
+    if key in store:
+        return store[key]
+    run = Float32Run(start, learning_rate, epochs)
+    bar = st.progress(0.0, text="Running the float32 NumPy loop epoch by epoch…")
+    while not run.advance(20_000):
+        bar.progress(
+            min(run.t / max(epochs, 1), 1.0),
+            text=f"float32, epoch by epoch: {run.t:,} of up to {epochs:,}…",
+        )
+    bar.empty()
+    store[key] = result = run.result()
+    return result
