@@ -202,14 +202,17 @@ def race_losses(
         )
     )
     longest = max((len(v) for v in losses.values()), default=1)
-    decades = np.log10(top / low) if log else 0.0
-    yaxis = (
-        dict(
-            type="log", title=dict(text="train loss (log scale)"), dtick=1 if decades > 2 else "D2"
+    if log:  # at least a decade, so that a flat start does not fill the chart with ticks
+        hi = np.log10(top)
+        lo = min(np.floor(np.log10(low) * 4) / 4, hi - 1)
+        yaxis = dict(
+            type="log",
+            title=dict(text="train loss (log scale)"),
+            range=[lo - 0.05, hi + 0.05],
+            dtick=1 if hi - lo > 2 else "D2",
         )
-        if log
-        else dict(title=dict(text="train loss"), range=[0, top])
-    )
+    else:
+        yaxis = dict(title=dict(text="train loss"), range=[0, top])
     return figure(
         traces,
         s.layout(

@@ -233,6 +233,19 @@ def settings(run: RaceRun) -> None:
 
 
 def widget(name: str, where=st, disabled: bool = False):
+    """A setting's widget; fine sliders (β₂, α) show four decimals, not a rounded 1.00."""
+    spec = RACE.specs[name]
+    if spec.step is not None and spec.step < 0.01:
+        return where.slider(
+            spec.label,
+            float(spec.low),
+            float(spec.high),
+            step=spec.step,
+            format="%.4f",
+            key=widgets.key(name, RACE),
+            help=spec.help or None,
+            disabled=disabled,
+        )
     return widgets.widget(name, where, disabled, table=RACE)
 
 
