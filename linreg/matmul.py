@@ -124,7 +124,7 @@ def sum_of_products(terms: list[tuple[float, float]]) -> str:
     """'1·2 + 2·6 + 1·1 = 15' for the page."""
     parts = " + ".join(f"{_num(x)}·{_num(y)}" for x, y in terms)
     total = sum(x * y for x, y in terms)
-    return f"{parts} = {_num(total)}"
+    return f"{parts} = {total:g}"
 
 
 def _num(v: float) -> str:

@@ -158,10 +158,17 @@ def code_walk(run: state.Session, t: int) -> None:
     )
 
 
+def _revision(spec: dict) -> dict:
+    """The contour is reused in the browser while its frame stays the same."""
+    grid = spec["data"][0]
+    frame = (grid["x"][0], grid["x"][-1], grid["y"][0], grid["y"][-1])
+    return {"scratch-contour": hash(tuple(round(float(v), 9) for v in frame)) & 0xFFFFFFF}
+
+
 def path_chart(run: state.Session, t: int) -> None:
     paths = {f"{run.config.dtype} run": run.ways.params("numpy")[: max(t, 1) + 1]}
     spec = path_figure(paths, run.ways.params("numpy")[t])
-    live_chart(spec, key="scratch.chart.path", revisions={"scratch-contour": 1}, height=420)
+    live_chart(spec, key="scratch.chart.path", revisions=_revision(spec), height=420)
     st.caption(
         "Notice: the first epochs drop straight into the valley; after that the path "
         "crawls along its flat floor towards the star, the true w = [10, 20]."
@@ -204,12 +211,8 @@ def long_run(run: state.Session) -> None:
         "Notice (right): float64 keeps closing in on [10, 20]; float32's distance "
         "flattens into a floor at the epoch it freezes."
     )
-    live_chart(
-        path_figure({"float64 path": w64, "float32 path": runs["float32"]}, None, CLASSIC),
-        key="scratch.chart.longpath",
-        revisions={"scratch-contour": 2},
-        height=420,
-    )
+    spec = path_figure({"float64 path": w64, "float32 path": runs["float32"]}, None, CLASSIC)
+    live_chart(spec, key="scratch.chart.longpath", revisions=_revision(spec), height=420)
     st.caption("Notice: both paths share the valley; float32 stops short of the star.")
     if frozen is not None:
         stall_table(res32.weights, c.learning_rate)
