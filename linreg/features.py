@@ -84,15 +84,18 @@ class Conditioning:
         return 2.0 / self.eigenvalues[-1]
 
     @property
+    def singular(self) -> bool:
+        """A flat direction (λmin ≈ 0): dependent features, or fewer rows than parameters."""
+        return bool(self.eigenvalues[0] <= 1e-10 * self.eigenvalues[-1])
+
+    @property
     def condition_number(self) -> float:
-        low = self.eigenvalues[0]
-        return float(self.eigenvalues[-1] / low) if low > 0 else float("inf")
+        return float("inf") if self.singular else float(self.eigenvalues[-1] / self.eigenvalues[0])
 
     def slowest_steps(self, learning_rate: float) -> float:
         """About how many steps the slowest direction needs to shrink its error e-fold
         (1/(η λmin)); inf when it does not shrink."""
-        rate = learning_rate * self.eigenvalues[0]
-        return 1.0 / rate if rate > 0 else float("inf")
+        return float("inf") if self.singular else 1.0 / (learning_rate * self.eigenvalues[0])
 
 
 def conditioning(data: Dataset) -> Conditioning:

@@ -23,7 +23,9 @@ if run.data_note:
     st.info(run.data_note)
 while run.notes:
     st.warning(run.notes.pop(0))
-with st.expander("Conditioning: why lr 1e-5 and why so slow", expanded=True):
+with st.expander(
+    "Conditioning: the loss valley's shape and the largest stable rate", expanded=True
+):
     panels.conditioning(run)
 
 
@@ -32,6 +34,7 @@ def panel() -> None:
     if run.running:
         state.tick(run)
     view.controls(run)
+    view.pace_hint(run)
     if run.notice:
         st.info(run.notice)
     if run.stop_reason:

@@ -1,5 +1,5 @@
 """The weight matrix and bias as a heatmap: one row per target, one column per feature and
-one for the bias, beside the least-squares optimum on the same colour scale."""
+one for the bias, above the least-squares optimum on the same colour scale."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ def weights_figure(
     target_names,
     scale: float,
     style: Style = CLASSIC,
-    height: int = 300,
+    height: int = 340,
     units: str = "",
 ) -> dict:
-    """Two heatmaps, "now" and "optimum"; `scale` fixes the colour range ±scale so that
+    """Two heatmaps, "now" above "optimum"; `scale` fixes the colour range ±scale so that
     colours mean the same at every step."""
     columns = [*feature_names, "bias"]
     rows = list(target_names)
@@ -39,15 +39,15 @@ def weights_figure(
                 z=cells,
                 x=columns,
                 y=rows,
-                xaxis="x" if i == 0 else "x2",
-                yaxis="y",
+                xaxis="x",
+                yaxis="y" if i == 0 else "y2",
                 zmin=-scale,
                 zmax=scale,
                 colorscale="RdBu",
                 reversescale=True,
                 text=np.vectorize(lambda v: f"{v:.3g}")(cells),
                 texttemplate="%{text}",
-                textfont=dict(size=style.font_size),
+                textfont=dict(size=min(style.font_size, 16)),
                 hovertemplate="%{y} ← %{x}: %{z:.5g}<extra>" + name + "</extra>",
                 showscale=i == 1,
                 name=name,
@@ -59,9 +59,9 @@ def weights_figure(
         style.layout(
             height=height,
             title=dict(text="Weights and bias" + (f" ({units})" if units else ""), x=0.5, y=0.98),
-            xaxis=dict(domain=[0, 0.47], title=dict(text="now"), side="bottom"),
-            xaxis2=dict(domain=[0.53, 1], title=dict(text="least-squares optimum")),
-            yaxis=dict(autorange="reversed"),
-            margin=dict(l=80, r=20, t=40, b=50),
+            xaxis=dict(side="bottom"),
+            yaxis=dict(domain=[0.56, 1], autorange="reversed", title=dict(text="now")),
+            yaxis2=dict(domain=[0, 0.44], autorange="reversed", title=dict(text="optimum")),
+            margin=dict(l=90, r=20, t=40, b=40),
         ),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from linreg import features
@@ -37,7 +36,13 @@ def batches(run: state.Run, t: int) -> None:
                 ),
             }
         )
-    st.dataframe(rows, hide_index=True, width="stretch", key="features.batches")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="features.batches",
+        height=min(36 + 35 * per, 260),
+    )
     order = (
         "a fresh random order each epoch, seeded by the start seed"
         if spec.shuffle
@@ -72,14 +77,17 @@ def conditioning(run: state.Run) -> None:
     used = "standardised" if run.config.standardise else "raw"
 
     def row(name: str, cond: features.Conditioning) -> dict:
+        flat = "∞ (a flat direction)"
         return {
             "features": name + (" (in use)" if name == used else ""),
-            "λmin": f"{cond.eigenvalues[0]:.3g}",
+            "λmin": "0" if cond.singular else f"{cond.eigenvalues[0]:.3g}",
             "λmax": f"{cond.eigenvalues[-1]:.3g}",
-            "condition number λmax/λmin": f"{cond.condition_number:.3g}",
+            "condition number λmax/λmin": flat if cond.singular else f"{cond.condition_number:.3g}",
             "critical rate 2/λmax": f"{cond.critical_rate:.3g}",
             f"lr {lr:g} is": "ABOVE: diverges" if lr > cond.critical_rate else "below: stable",
-            "steps for the slowest direction ≈ 1/(lr·λmin)": f"{cond.slowest_steps(lr):.3g}",
+            "steps for the slowest direction ≈ 1/(lr·λmin)": (
+                flat if cond.singular else f"{cond.slowest_steps(lr):.3g}"
+            ),
         }
 
     st.dataframe(
@@ -88,6 +96,13 @@ def conditioning(run: state.Run) -> None:
         width="stretch",
         key="features.conditioning",
     )
+    if raw.singular:
+        st.caption(
+            "Notice: these features are linearly dependent, or there are fewer rows than "
+            "parameters. The loss has a flat valley floor that no learning rate and no scaling "
+            "removes; the optimum shown is the least-squares one of smallest norm."
+        )
+        return
     ratio = raw.condition_number / max(scaled.condition_number, 1e-300)
     st.caption(
         f"Notice: the raw features' loss valley is {ratio:.3g}× more elongated. Gradient "
@@ -95,7 +110,7 @@ def conditioning(run: state.Run) -> None:
         "the flattest, about 1/(lr·λmin) steps per e-fold. Standardising makes the "
         "eigenvalues alike, so a far larger lr is stable and a few dozen steps suffice."
     )
-    if np.isfinite(raw.condition_number) and not run.config.standardise:
+    if not run.config.standardise and ratio > 10:
         st.caption(
             "Try it: turn on **Standardise features**, then press **Use ½ × critical rate**."
         )

@@ -8,8 +8,6 @@ import streamlit as st
 from linreg.csvdata import load_columns, read_csv
 from linreg.errors import DataError
 from linreg.settings.features import (
-    MAX_FEATURES,
-    MAX_TARGETS,
     bias_name,
     weight_name,
 )
@@ -23,16 +21,15 @@ def _w(name: str, where=st, disabled: bool = False):
     return widgets.widget(name, where, disabled=disabled, table=state.TABLE)
 
 
-def _number(name: str, where, disabled: bool) -> None:
+def _number(name: str, where, label: str) -> None:
     """A float box for one entry of the true weights (the table's bounds and step)."""
     spec = state.TABLE.specs[name]
     where.number_input(
-        spec.label,
+        label,
         min_value=float(spec.low),
         max_value=float(spec.high),
         step=float(spec.step),
         key=widgets.key(name, state.TABLE),
-        disabled=disabled,
         format="%.2f",
     )
 
@@ -53,13 +50,13 @@ def settings(run: state.Run) -> None:
         if synthetic:
             for name in ("n_features", "n_targets", "n_points", "noise", "spread", "seed"):
                 _w(name)
-            st.caption("True weights W (row = target, column = feature) and bias b")
-            for t in range(MAX_TARGETS):
-                cols = st.columns(MAX_FEATURES + 1)
-                for f in range(MAX_FEATURES):
-                    off = t >= c.n_targets or f >= c.n_features
-                    _number(weight_name(t, f), cols[f], off)
-                _number(bias_name(t), cols[-1], t >= c.n_targets)
+            names = run.raw.feature_names
+            with st.expander("True weights W and biases b", expanded=False):
+                for t in range(c.n_targets):
+                    st.markdown(f"**Target y{t + 1}**")
+                    for f in range(c.n_features):
+                        _number(weight_name(t, f), st, f"W[{t + 1},{f + 1}]: y{t + 1} ← {names[f]}")
+                    _number(bias_name(t), st, f"b[{t + 1}]: bias of y{t + 1}")
         else:
             st.caption(
                 "The crop data: temperature, rainfall, humidity → apples, oranges."

@@ -40,6 +40,29 @@ def controls(run: state.Run) -> None:
     )
 
 
+def pace_hint(run: state.Run) -> None:
+    """Say so when the run cannot get anywhere in its steps, and what would help."""
+    cond = features.conditioning(run.data)
+    lr, steps = run.config.learning_rate, cond.slowest_steps(run.config.learning_rate)
+    if cond.singular or steps <= run.config.max_steps:
+        return
+    text = (
+        f"At lr {lr:g} the slowest direction needs about {steps:.2g} steps per e-fold, more "
+        f"than the {run.config.max_steps} allowed."
+    )
+    if lr < cond.critical_rate / 4:
+        text += (
+            f" Raise the rate towards 2/λmax = {cond.critical_rate:.3g} "
+            "(**Use ½ × critical rate**)."
+        )
+    if not run.config.standardise and cond.condition_number > 100:
+        text += (
+            f" The valley is {cond.condition_number:.2g}× longer than wide: "
+            "**Standardise features**."
+        )
+    st.caption(text)
+
+
 def timeline(run: state.Run) -> int:
     last, key = run.stepper.steps, "features.timeline"
     if run.follow or st.session_state.get(key, 0) > last:
@@ -70,10 +93,10 @@ def metrics(run: state.Run, t: int) -> None:
         cells += [
             (f"MSE {name}", short(float(v))) for name, v in zip(data.target_names, per, strict=True)
         ]
-    cells.append(("‖∇L‖", short(float(np.linalg.norm(h.grad[t])), "{:.3g}")))
+    cells.append(("‖∇L‖", short(float(np.linalg.norm(h.grad[t])))))
     if run.lock.twin is not None and t < len(delta):
-        gap = "0 (identical)" if delta[t] == 0 else f"{delta[t]:.1e}"
-        cells.append(("max |Δθ| of the two ways", gap))
+        gap = "0" if delta[t] == 0 else f"{delta[t]:.1e}"
+        cells.append(("max |Δθ|, two ways", gap))
     for col, (label, value) in zip(st.columns(len(cells)), cells, strict=True):
         col.metric(label, value)
 
@@ -160,11 +183,16 @@ def charts(run: state.Run, t: int) -> None:
                 units=units,
             ),
             key="features.chart.weights",
-            height=300,
+            height=340,
         )
         st.caption(
-            "Notice: the weights move early; the bias barely moves on raw data (its direction "
-            "is the valley's flat floor)."
+            "Notice: compare the two grids cell by cell. "
+            + (
+                "Standardised, every cell reaches its optimum at about the same pace."
+                if c.standardise
+                else "On raw data the weights move at once but the bias hardly moves: it "
+                "lies along the valley's flat floor."
+            )
         )
         if run.lock.twin is not None:
             delta = run.lock.delta()
@@ -173,7 +201,7 @@ def charts(run: state.Run, t: int) -> None:
             live_chart(
                 agreement_figure(idx, delta[idx], names, s),
                 key="features.chart.agree",
-                height=240,
+                height=280,
             )
             st.caption(
                 f"Notice: the two ways stay within rounding of each other ({c.dtype}: "
