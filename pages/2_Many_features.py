@@ -19,6 +19,8 @@ st.caption(
     f"{len(run.raw.x_train)} rows of {names}. A linear model Ŷ = X Wᵀ + b learns a weight "
     "per (target, feature) pair and a bias per target, by gradient descent on the MSE."
 )
+if run.lesson is not None:
+    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
 if run.data_note:
     st.info(run.data_note)
 while run.notes:

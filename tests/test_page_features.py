@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from test_features import CROP, numpy_descent, tutorial_batches
 
 from linreg.settings import table
-from linreg.settings.features import FeaturesConfig
+from linreg.settings.features import LESSONS, FeaturesConfig
 from linreg.ui import features_state as state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,3 +312,25 @@ def test_bad_link_parameters_are_named_and_ignored():
     for word in ("Learning rate", "'zz'", "step", "Data", "two different"):
         assert word in notes
     assert run_of(at).config == TABLE.defaults
+
+
+def test_the_unscaled_features_lesson_and_its_cure():
+    query = state.lesson_query(LESSONS["unscaled-features"])
+    assert query == {"lesson": "unscaled-features", "bs": "0", "step": "200"}
+    at = open_page(**query)
+    run = run_of(at)
+    assert "Unscaled features, cured by standardising" in texts(at.info)
+    assert run.stepper.steps == 200 and not at.warning
+    a = np.hstack([X15, np.ones((15, 1))])
+    best = np.linalg.lstsq(a, Y15, rcond=None)[0]
+    best_loss = np.mean((a @ best - Y15) ** 2)
+    oracle = numpy_descent(X15, Y15, tutorial_start(42), 1e-5, [np.arange(15)] * 200)[-1]
+    raw_loss = np.mean((a @ np.vstack([oracle[:6].reshape(2, 3).T, oracle[6:]]) - Y15) ** 2)
+    assert float(shown(at)["Train MSE"]) == pytest.approx(raw_loss, rel=1e-3)
+    assert raw_loss > 100 * best_loss  # the crawl
+    set_setting(at, "standardise", True)
+    click(at, "features.half_critical")
+    assert run_of(at).config.learning_rate == 0.5
+    for _ in range(3):
+        click(at, "features.btn.stepk")
+    assert run_of(at).stepper.history.train_loss[-1] == pytest.approx(best_loss, rel=0.01)

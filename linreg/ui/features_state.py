@@ -20,7 +20,7 @@ from linreg import features
 from linreg.data import Dataset, crop_yields, split
 from linreg.landscape import optimum
 from linreg.settings import DATA, START, table
-from linreg.settings.features import FeaturesConfig
+from linreg.settings.features import LESSONS, FeaturesConfig, Lesson
 from linreg.trainer import initial_params
 from linreg.ui import widgets
 
@@ -64,6 +64,7 @@ class Run:
     last_tick: float = 0.0
     tick_gap: float = 0.25
     query: dict = field(default_factory=dict)
+    lesson: Lesson | None = None  # the lesson the link opened, if any
     own: OwnTable | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -127,13 +128,14 @@ def current_run() -> Run:
     query = dict(st.query_params.items())
     run = st.session_state.get(KEY)
     if run is None or (query and query != run.query):
+        lesson = LESSONS.get(query.pop("lesson", ""))
         steps, step_note = _steps(query.pop("step", "0"))
         config, notes = TABLE.from_query(query, TABLE.defaults)
         widgets.load(config, force=True)
         run = new_run(config)
         advance_to(run, steps)
         run.notes = notes + step_note
-        run.query = dict(st.query_params.items())
+        run.query, run.lesson = dict(st.query_params.items()), lesson
         st.session_state[KEY] = run
     return run
 
@@ -149,6 +151,12 @@ def _steps(text: str) -> tuple[int, list[str]]:
     if text.isdigit() and int(text) <= high:
         return int(text), []
     return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
+
+
+def lesson_query(lesson: Lesson) -> dict[str, str]:
+    """The query parameters that open a lesson."""
+    step = {"step": str(lesson.step)} if lesson.step else {}
+    return {"lesson": lesson.key, **TABLE.to_query(lesson.config), **step}
 
 
 def share_link(run: Run, step: int) -> str:
