@@ -251,11 +251,11 @@ LESSONS = {
         Lesson(
             "unscaled-features",
             "Unscaled features, cured by standardising",
-            "Raw crop features sit near 70-100, so the loss valley is about 2 million times "
-            "longer than wide (λmax/λmin): at the tutorial's lr 1e-5 the loss is still near "
-            "100 after 200 full-batch steps and needs thousands more. Turn on Standardise "
-            "features, press Use ½ × critical rate (lr 0.5) and take 30 steps: the loss is "
-            "then 0.485, next to the least-squares 0.483.",
+            "Raw crop features sit near 70-100, so the loss curves about 2 million times more "
+            "steeply one way than another (λmax/λmin): at the tutorial's lr 1e-5 the loss is "
+            "still near 100 after 200 full-batch steps and needs thousands more. Turn on "
+            "Standardise features, press Use ½ × critical rate (lr 0.5) and take 30 steps: the "
+            "loss is then 0.485, next to the least-squares 0.483.",
             {"batch_size": 0},
             step=200,
         ),

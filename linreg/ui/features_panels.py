@@ -105,10 +105,10 @@ def conditioning(run: state.Run) -> None:
         return
     ratio = raw.condition_number / max(scaled.condition_number, 1e-300)
     st.caption(
-        f"Notice: the raw features' loss valley is {ratio:.3g}× more elongated. Gradient "
-        "descent must keep lr below 2/λmax for the steepest direction, and then creeps along "
-        "the flattest, about 1/(lr·λmin) steps per e-fold. Standardising makes the "
-        "eigenvalues alike, so a far larger lr is stable and a few dozen steps suffice."
+        f"Notice: the raw features' condition number is {ratio:.3g}× the standardised one's. "
+        f"Gradient descent must keep lr below 2/λmax for the steepest direction, and then creeps "
+        f"along the flattest, about 1/(lr·λmin) steps per e-fold. Standardising makes the "
+        f"eigenvalues alike, so a far larger lr is stable and a few dozen steps suffice."
     )
     if not run.config.standardise and ratio > 10:
         st.caption(

@@ -57,8 +57,8 @@ def pace_hint(run: state.Run) -> None:
         )
     if not run.config.standardise and cond.condition_number > 100:
         text += (
-            f" The valley is {cond.condition_number:.2g}× longer than wide: "
-            "**Standardise features**."
+            f" The loss curves {cond.condition_number:.2g}× more steeply one way than "
+            "another (λmax/λmin): **Standardise features**."
         )
     st.caption(text)
 
