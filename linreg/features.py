@@ -222,6 +222,27 @@ def batch_plan(n_rows: int, spec: TrainSpec, n_epochs: int) -> list[list[np.ndar
     return [[next(it)[0][:, 0].long().numpy() for _ in range(per)] for _ in range(n_epochs)]
 
 
+class BatchPlan:
+    """`batch_plan`, drawn epoch by epoch as far as asked and kept: a long run with small
+    batches asks for a late epoch, and each epoch's shuffle depends on all before it."""
+
+    def __init__(self, n_rows: int, spec: TrainSpec):
+        self.n_rows, self.spec = n_rows, spec
+        rows = torch.arange(n_rows, dtype=torch.float64)[:, None]
+        loader = batch_loader(rows, rows, spec)
+        self._it = None if loader is None else iter(epochs(loader))
+        self._per = batches_per_epoch(n_rows, spec.batch_size)
+        self.epochs: list[list[np.ndarray]] = []
+
+    def epoch(self, e: int) -> list[np.ndarray]:
+        """The batches of epoch e (0-based)."""
+        if self._it is None:
+            return [np.arange(self.n_rows)]
+        while len(self.epochs) <= e:
+            self.epochs.append([next(self._it)[0][:, 0].long().numpy() for _ in range(self._per)])
+        return self.epochs[e]
+
+
 def batches_per_epoch(n_rows: int, batch_size: int) -> int:
     if batch_size <= 0 or batch_size >= n_rows:
         return 1

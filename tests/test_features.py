@@ -92,6 +92,9 @@ def test_batches_are_the_tutorials_dataloader():
     assert [[list(b) for b in e] for e in plan] == [[list(b) for b in e] for e in want]
     for epoch in plan:  # every row once per epoch
         assert sorted(np.concatenate(epoch)) == list(range(15))
+    kept = features.BatchPlan(15, spec)
+    assert [list(b) for b in kept.epoch(3)] == [list(b) for b in want[3]]
+    assert [list(b) for b in kept.epoch(1)] == [list(b) for b in want[1]]
     ordered = features.batch_plan(15, features.train_spec(1e-5, 5, False, "float32", 7), 2)
     assert [list(b) for b in ordered[1]] == [list(range(i, i + 5)) for i in (0, 5, 10)]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from linreg import features
 from linreg.ui import features_state as state
+
+SHOW_BATCHES = 40  # batches listed around the step shown
 
 
 def batches(run: state.Run, t: int) -> None:
@@ -22,18 +25,18 @@ def batches(run: state.Run, t: int) -> None:
         return
     local = max(t - since, 1)
     epoch, current = features.batch_of_step(local, n, spec.batch_size)
-    plan = features.batch_plan(n, spec, epoch + 1)[epoch]
+    plan = _plan(run, n, spec, epoch)
     first = since + epoch * per + 1
     rows = []
-    for b, idx in enumerate(plan):
+    show = range(max(0, current - SHOW_BATCHES // 2), min(per, current + SHOW_BATCHES // 2))
+    for b in show:
+        idx = plan[b]
         mark = " ◀ the step shown" if b == current and t > since else ""
         rows.append(
             {
                 "batch": f"{b + 1}{mark}",
                 "step": first + b,
-                "rows (0-based, in the order the DataLoader yields them)": ", ".join(
-                    str(r) for r in idx
-                ),
+                "rows (0-based, in the order the DataLoader yields them)": _rows(idx),
             }
         )
     st.dataframe(
@@ -58,6 +61,19 @@ def batches(run: state.Run, t: int) -> None:
         f"{order}.{note}"
         + (f" (Batches restarted at step {since}, when their settings changed.)" if since else "")
     )
+
+
+def _plan(run: state.Run, n: int, spec, epoch: int) -> list[np.ndarray]:
+    """One epoch's batches, from the session's plan (kept: each epoch needs those before)."""
+    plan = run.batch_plan
+    if plan is None or (plan.n_rows, plan.spec) != (n, spec):
+        plan = run.batch_plan = features.BatchPlan(n, spec)
+    return plan.epoch(epoch)
+
+
+def _rows(idx: np.ndarray, limit: int = 40) -> str:
+    text = ", ".join(str(r) for r in idx[:limit])
+    return text + (f", … ({len(idx)} rows)" if len(idx) > limit else "")
 
 
 def _last_rebuild(lock: features.Lockstep) -> int:

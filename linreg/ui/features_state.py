@@ -67,6 +67,7 @@ class Run:
     lesson: Lesson | None = None  # the lesson the link opened, if any
     own: OwnTable | None = None
     notes: list[str] = field(default_factory=list)
+    batch_plan: features.BatchPlan | None = None  # this epoch's batches, drawn as needed
 
     @property
     def stepper(self):

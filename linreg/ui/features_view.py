@@ -144,14 +144,14 @@ def charts(run: state.Run, t: int) -> None:
             )
         )
     with right:
-        y = data.y_train
-        ends = [features.predictions(data, h.params[r]) for r in (0, last)]
+        rows = np.unique(np.linspace(0, len(data.y_train) - 1, MAX_POINTS).astype(int))
+        y = data.y_train[rows]
+        ends = [features.predictions(data, h.params[r])[rows] for r in (0, last)]
         box = parity_range(y, *ends)
 
         def parity(step: int) -> dict:
-            return parity_figure(
-                y, features.predictions(data, h.params[step]), data.target_names, box, s
-            )
+            predicted = features.predictions(data, h.params[step])[rows]
+            return parity_figure(y, predicted, data.target_names, box, s)
 
         live_chart(
             parity(t),
