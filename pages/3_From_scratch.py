@@ -33,7 +33,7 @@ view.widget("dtype")
 while run.notes:
     st.warning(run.notes.pop(0))
 
-with st.expander("The derivation: ∂MSE/∂w = −2/n · Xᵀ(y − Xw)", expanded=False):
+with st.expander("The derivation: ∂MSE/∂w = −2/n · Xᵀ(y − Xw)", expanded=True):
     view.derivation()
 
 

@@ -115,7 +115,7 @@ def long_run_figure(
     log-log axes, where float32's stall shows as a floor and float64 keeps falling."""
     x = np.maximum(np.asarray(steps, dtype=np.float64), 1.0)  # epoch 0 drawn at 1 (log axis)
     traces = []
-    for name, w in runs.items():
+    for name, w in runs.items():  # the last is drawn on top
         colour = COLOURS.get(name, style.path)
         for k, dash in ((0, "solid"), (1, "dot")):
             traces.append(
@@ -135,7 +135,9 @@ def long_run_figure(
             trace(
                 "scatter",
                 x=x,
-                y=np.maximum(gap, 1e-16),
+                # A list, not an array: the live chart rounds big arrays to ~6 significant
+                # digits of their largest value, which would flatten 1e-7 to 0 on a log axis.
+                y=np.maximum(gap, 1e-16).tolist(),
                 mode="lines",
                 name=f"{name} ‖w − w_true‖",
                 line=dict(color=colour, width=style.line_width),

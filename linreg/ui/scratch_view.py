@@ -158,17 +158,12 @@ def code_walk(run: state.Session, t: int) -> None:
     )
 
 
-def _revision(spec: dict) -> dict:
-    """The contour is reused in the browser while its frame stays the same."""
-    grid = spec["data"][0]
-    frame = (grid["x"][0], grid["x"][-1], grid["y"][0], grid["y"][-1])
-    return {"scratch-contour": hash(tuple(round(float(v), 9) for v in frame)) & 0xFFFFFFF}
-
-
 def path_chart(run: state.Session, t: int) -> None:
     paths = {f"{run.config.dtype} run": run.ways.params("numpy")[: max(t, 1) + 1]}
     spec = path_figure(paths, run.ways.params("numpy")[t])
-    live_chart(spec, key="scratch.chart.path", revisions=_revision(spec), height=420)
+    # No `revisions` here: a contour reused from the browser's cache went blank after an
+    # in-place update (seen in Chromium); re-sending this 90×90 grid is cheap.
+    live_chart(spec, key="scratch.chart.path", height=420)
     st.caption(
         "Notice: the first epochs drop straight into the valley; after that the path "
         "crawls along its flat floor towards the star, the true w = [10, 20]."
@@ -205,14 +200,14 @@ def long_run(run: state.Session) -> None:
         f"(w_t = Mᵗ w₀, float64). {how}{seed_note}"
     )
     steps = precision.log_steps(c.epochs)
-    runs = {"float64": w64, "float32": res32.at(steps)}
+    runs = {"float32": res32.at(steps), "float64": w64}  # float64 on top
     live_chart(long_run_figure(steps, runs, frozen), key="scratch.chart.long", height=400)
     st.caption(
         "Notice (right): float64 keeps closing in on [10, 20]; float32's distance "
         "flattens into a floor at the epoch it freezes."
     )
     spec = path_figure({"float64 path": w64, "float32 path": runs["float32"]}, None, CLASSIC)
-    live_chart(spec, key="scratch.chart.longpath", revisions=_revision(spec), height=420)
+    live_chart(spec, key="scratch.chart.longpath", height=420)
     st.caption("Notice: both paths share the valley; float32 stops short of the star.")
     if frozen is not None:
         stall_table(res32.weights, c.learning_rate)

@@ -35,6 +35,11 @@ def epoch(page) -> int:
     return int(BADGE.search(text).group(1).replace(",", ""))
 
 
+def scroll_to(page, text: str) -> None:
+    """Scroll so that the first element with `text` sits at the top of the view."""
+    page.get_by_text(text).first.evaluate("(e) => e.scrollIntoView({block: 'start'})")
+
+
 def table_text(page) -> str:
     return page.locator("[data-testid=stMain]").inner_text()
 
@@ -47,6 +52,14 @@ def test_open_and_step(page, base_url, shot):
     assert epoch(page) == 1
     click(page, "Step ×10")
     assert epoch(page) == 11
+    # The loss contour is still drawn after in-place updates (it once went blank).
+    drawn = page.evaluate(
+        "() => document.querySelectorAll('[data-key=\"scratch.chart.path\"] .contourlayer path')"
+        ".length"
+    )
+    assert drawn > 10, f"the contour has {drawn} paths"
+    scroll_to(page, "Step through the code")
+    shot("-code")
     grid = page.locator(".st-key-scratch-table, [data-testid=stDataFrame]").first
     expect(grid).to_be_visible()
     shot()
@@ -87,8 +100,10 @@ def test_float32_switch_and_the_million_epoch_run(page, base_url, shot):
     main = table_text(page)
     assert "[10.00000008, 19.99999994]" in main  # float64, the tutorial's printed digits
     assert "[10.0429, 19.9661]" in main  # float32 torch's printed digits
+    scroll_to(page, "float32 against float64")
+    shot("-chart")
     expect(page.get_by_text("Why float32 stalls")).to_be_visible()
-    page.get_by_text("Why float32 stalls").scroll_into_view_if_needed()
+    scroll_to(page, "Why float32 stalls")
     shot()
     assert_clean(page)
 
@@ -97,12 +112,14 @@ def test_lesson_link_opens_float32_long_run(page, base_url, shot):
     open_page(page, base_url, "?dtype=float32&long=true&step=50", charts=3)
     assert epoch(page) == 50
     assert "[10.0429, 19.9661]" in table_text(page)
+    scroll_to(page, "float32 against float64")
+    shot()
     assert_clean(page)
 
 
 def test_matmul_stepping_and_bad_input(page, base_url, shot):
     open_page(page, base_url)
-    page.get_by_text("Matrix multiplication").scroll_into_view_if_needed()
+    scroll_to(page, "Matrix multiplication")
     expect(page.get_by_text("1·2 + 2·6 + 1·1 = 15")).to_be_visible()
     click(page, "Next cell ▶")
     expect(page.get_by_text("1·5 + 2·7 + 1·8 = 27")).to_be_visible()
