@@ -95,14 +95,19 @@ def conditioning(run: state.Run) -> None:
     def row(name: str, cond: features.Conditioning) -> dict:
         flat = "∞ (a flat direction)"
         return {
-            "features": name + (" (in use)" if name == used else ""),
+            "features": name,
+            "in use": "✓" if name == used else "",
             "λmin": "0" if cond.singular else f"{cond.eigenvalues[0]:.3g}",
             "λmax": f"{cond.eigenvalues[-1]:.3g}",
             "condition number λmax/λmin": flat if cond.singular else f"{cond.condition_number:.3g}",
             "critical rate 2/λmax": f"{cond.critical_rate:.3g}",
             f"lr {lr:g} is": "ABOVE: diverges" if lr > cond.critical_rate else "below: stable",
             "steps for the slowest direction ≈ 1/(lr·λmin)": (
-                flat if cond.singular else f"{cond.slowest_steps(lr):.3g}"
+                flat
+                if cond.singular
+                else "— (diverges)"
+                if lr > cond.critical_rate
+                else f"{cond.slowest_steps(lr):.3g}"
             ),
         }
 
