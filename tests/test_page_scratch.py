@@ -117,6 +117,22 @@ def test_code_walk_program_and_line():
     assert any("lr · weight.grad" in m.value and "◀" in m.value for m in at.markdown)
 
 
+def test_line_buttons_walk_the_loop_and_step_past_its_end():
+    at = open_page()
+    at.button(key="scratch.btn.step").click().run()
+    assert at.selectbox(key="scratch.stage").value == "gradient"
+    at.button(key="scratch.line_next").click().run()
+    assert at.selectbox(key="scratch.stage").value == "update"
+    at.button(key="scratch.line_next").click().run()  # past the update: the next epoch
+    assert at.selectbox(key="scratch.stage").value == "predict"
+    assert "epoch 2 ·" in badge(at) and at.slider(key="scratch.timeline").value == 2
+    np.testing.assert_allclose(shown_weights(at), [oracle(2)] * 3, rtol=1e-9)
+    at.button(key="scratch.line_prev").click().run()  # before predict: the epoch before
+    assert at.selectbox(key="scratch.stage").value == "update"
+    assert at.slider(key="scratch.timeline").value == 1 and "epoch 2 ·" in badge(at)
+    assert any("Epoch 1 → 2" in m.value for m in at.markdown)
+
+
 def test_long_run_shows_both_endings_and_the_stall():
     at = open_page()
     at.toggle(key="scratch.long_run").set_value(True).run()

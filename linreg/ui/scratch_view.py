@@ -134,13 +134,52 @@ def _array(v: np.ndarray) -> str:
     )
 
 
+def _line(run: state.Session, t: int, move: int) -> None:
+    """Walk the loop body line by line; past its last line, on to the next epoch (taking
+    a step if it is the newest), and before its first, back to the previous epoch."""
+    key = widgets.key("stage", state.TABLE)
+    index = STAGES.index(st.session_state[key]) + move
+    if 0 <= index < len(STAGES):
+        st.session_state[key] = STAGES[index]
+        return
+    epoch = t + move
+    if epoch < 0:
+        return
+    st.session_state[key] = STAGES[index % len(STAGES)]
+    if epoch > run.ways.steps:
+        state.step(run, 1)
+    else:
+        st.session_state["scratch.timeline"] = epoch
+        run.follow = False
+
+
 def code_walk(run: state.Session, t: int) -> None:
     """One program's code, a line pointed at, and every intermediate value at epoch t."""
     c = run.config
     left, right = st.columns([3, 2])
     with left:
         widget("way")
-        widget("stage")
+        pick, back, forth = st.columns([3, 1, 1], vertical_alignment="bottom")
+        with pick:
+            widget("stage")
+        back.button(
+            "◀ Line",
+            key="scratch.line_prev",
+            on_click=_line,
+            args=(run, t, -1),
+            disabled=run.running,
+            width="stretch",
+            help="The previous line (from the first line: the previous epoch).",
+        )
+        forth.button(
+            "Line ▶",
+            key="scratch.line_next",
+            on_click=_line,
+            args=(run, t, 1),
+            disabled=run.running,
+            width="stretch",
+            help="The next line (after the update: the next epoch).",
+        )
         index = STAGES.index(c.stage)
         stage = LINES[c.way][index][0]
         code = source(c.way, c.start, c.learning_rate, c.dtype, max(run.ways.steps, 1))
