@@ -138,9 +138,11 @@ def conditioning(run: state.Run) -> None:
 
 
 SCRATCH = """\
-w = torch.randn({k}, {d}, requires_grad=True)   # here: nn.Linear's start, seed {seed}
+# (this page starts both ways from nn.Linear's init, seed {seed})
+w = torch.randn({k}, {d}, requires_grad=True)
 b = torch.randn({k}, requires_grad=True)
-for x, y in batches:                        # the same batches as the DataLoader
+# the same batches as the built-ins' DataLoader
+for x, y in batches:
     preds = x @ w.t() + b
     diff = preds - y
     loss = torch.sum(diff * diff) / diff.numel()
@@ -154,7 +156,8 @@ for x, y in batches:                        # the same batches as the DataLoader
 BUILTINS = """\
 train_ds = TensorDataset(inputs, targets)
 train_dl = DataLoader(train_ds, batch_size={bs}, shuffle={shuffle})
-model = nn.Linear({d}, {k})                  # torch.manual_seed({seed}) first
+torch.manual_seed({seed})
+model = nn.Linear({d}, {k})
 opt = torch.optim.SGD(model.parameters(), lr={lr:g})
 for xb, yb in train_dl:
     pred = model(xb)
