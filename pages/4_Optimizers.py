@@ -18,6 +18,8 @@ st.caption(
     "on the same points y = weight·x + bias + noise. Every press of Step moves each of them "
     "one step; each keeps its colour and marker in every view."
 )
+if run.lesson is not None:
+    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
 while run.notes:
     st.warning(run.notes.pop(0))
 with st.expander("Racers: who takes part, with which learning rate and settings", expanded=True):

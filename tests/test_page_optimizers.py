@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from linreg.data import line_x
 from linreg.settings import OPTIMIZER_LABELS, OPTIMIZERS
-from linreg.settings.race import RACE, RaceConfig
+from linreg.settings.race import LESSONS, RACE, RaceConfig
 from linreg.trainer import Stepper, TrainSpec
 from linreg.ui import race_state as state
 
@@ -369,3 +369,41 @@ def test_settings_table_round_trips_every_field():
         "RMSprop",
         "Adagrad",
     }
+
+
+def least_squares(c: RaceConfig) -> np.ndarray:
+    x, y = points(c)
+    return np.linalg.lstsq(np.c_[x, np.ones_like(x)], y, rcond=None)[0]
+
+
+def critical_rate(c: RaceConfig) -> float:
+    x, _ = points(c)
+    a = np.c_[x, np.ones_like(x)]
+    return 2 / np.linalg.eigvalsh(2 * a.T @ a / len(x)).max()
+
+
+def test_adam_vs_sgd_lesson_shows_what_it_says():
+    lesson = LESSONS["adam-vs-sgd"]
+    at = open_page(**lesson.query)
+    run = run_of(at)
+    assert run.config == lesson.config and list(run.race.steppers) == ["sgd", "adam"]
+    assert lesson.title in at.info[0].value
+    c = run.config
+    assert 0.8 * critical_rate(c) < c.sgd_lr < critical_rate(c)  # SGD at its fastest stable
+    run.race.step(2000)
+    best = least_squares(c)
+    gap = {n: np.linalg.norm(s.params - best) for n, s in run.race.steppers.items()}
+    assert gap["adam"] < 1e-3 and gap["sgd"] > 0.1
+    assert run.race.converged_at("adam", c.tolerance) < 600
+    assert run.race.converged_at("sgd", c.tolerance) is None
+
+
+def test_heavy_ball_lesson_and_an_unknown_lesson():
+    lesson = LESSONS["heavy-ball"]
+    run = run_of(open_page(**lesson.query))
+    run.race.step(2000)
+    best = least_squares(run.config)
+    gap = {n: np.linalg.norm(s.params - best) for n, s in run.race.steppers.items()}
+    assert 5 * gap["momentum"] < gap["sgd"]
+    at = open_page(lesson="nope")
+    assert any("not a lesson" in w.value for w in at.warning)

@@ -169,3 +169,63 @@ class RaceConfig(Settings):
 
 
 RACE = table(RaceConfig)
+
+
+@dataclass(frozen=True)
+class RaceLesson:
+    """A lesson for this page: a title, what to notice, the settings it changes and the
+    step it opens at."""
+
+    key: str
+    title: str
+    notice: str
+    changes: dict
+    step: int = 0
+
+    @property
+    def config(self) -> RaceConfig:
+        return RACE.defaults.replace(**self.changes)
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The link's query parameters: the lesson, its settings and its step."""
+        step = {"step": str(self.step)} if self.step else {}
+        return {"lesson": self.key, **RACE.to_query(self.config), **step}
+
+
+_VALLEY = dict(x_min=5.0, x_max=10.0, momentum=False, nesterov=False, rmsprop=False)
+LESSONS = {
+    lesson.key: lesson
+    for lesson in (
+        RaceLesson(
+            "adam-vs-sgd",
+            "Adam against SGD in a narrow valley",
+            "With x from 5 to 10 the loss is a long, narrow valley. SGD's rate is capped by "
+            "the steep side (2/λmax ≈ 0.017; it runs at 0.015), so it crawls along the flat "
+            "floor and is still far from the minimum after 2,000 steps; Adam scales each "
+            "coordinate by its own gradient history and settles by step ≈ 500.",
+            {
+                **_VALLEY,
+                "adagrad": False,
+                "sgd_lr": 0.015,
+                "adam_lr": 1.0,
+                "sweep_optimizer": "adam",
+            },
+        ),
+        RaceLesson(
+            "heavy-ball",
+            "Momentum rolls along the valley floor",
+            "Same narrow valley: SGD at its fastest stable rate against momentum (μ = 0.9) at "
+            "a fifth of it. Momentum's velocity builds up along the flat floor, so it ends "
+            "up about nine times nearer the minimum after 2,000 steps.",
+            {
+                **_VALLEY,
+                "adam": False,
+                "adagrad": False,
+                "momentum": True,
+                "sgd_lr": 0.015,
+                "momentum_lr": 0.003,
+            },
+        ),
+    )
+}

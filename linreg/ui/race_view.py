@@ -213,6 +213,7 @@ def sweep(run: state.RaceRun) -> None:
         def progress(done: float) -> None:
             bar.progress(min(max(done, 0.0), 1.0), text=f"Sweeping… {done:.0%}")
 
+        state.one_thread()
         began = time.perf_counter()
         run.sweep = lr_sweep(
             data, spec, rates, c.sweep_steps, state.start(c), c.tolerance, progress=progress
