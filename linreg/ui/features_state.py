@@ -126,6 +126,8 @@ def restart(run: Run, config: FeaturesConfig, own: OwnTable | None, notice: str)
 
 def current_run() -> Run:
     """This session's run. A link with query parameters sets every setting from them."""
+    # Each script run has its own thread, and torch's thread count is kept per thread.
+    torch.set_num_threads(1)
     query = dict(st.query_params.items())
     run = st.session_state.get(KEY)
     if run is None or (query and query != run.query):
