@@ -227,6 +227,7 @@ def step(run: Run, k: int) -> None:
 
 def tick(run: Run) -> None:
     """One live update: `speed` steps; stops at divergence, convergence or the limit."""
+    torch.set_num_threads(1)  # a fragment rerun may run in a thread of its own
     now = time.perf_counter()
     if run.last_tick and now - run.last_tick < 2.0:
         run.tick_gap = 0.7 * run.tick_gap + 0.3 * (now - run.last_tick)
