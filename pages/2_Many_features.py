@@ -58,5 +58,10 @@ def panel() -> None:
 
 panel()
 
+if st.toggle(
+    "Replay the recorded run in the browser (Plotly frames, no server calls)",
+    key="features.show_replay",
+):
+    panels.replay(run)
 with st.expander("The code of both ways", expanded=False):
     panels.code(run)

@@ -9,6 +9,7 @@ import json
 import numpy as np
 import plotly.io as pio
 
+from linreg.figures.features_replay import features_replay_figure, replay_steps
 from linreg.figures.heatmap import weights_figure
 from linreg.figures.parity import parity_figure, parity_range
 from linreg.figures.slice2d import slice_figure, slice_frame
@@ -66,3 +67,20 @@ def test_loss_axes_hold_every_curve():
     assert linear["layout"]["yaxis"]["range"][1] >= per.max()
     gaps = drawable(agreement_figure(steps, np.array([0, 0, 1e-7, 2e-7, 0, 1e-6]), ("x", "y")))
     assert min(gaps["data"][0]["y"]) == 1e-18 and gaps["layout"]["yaxis"]["range"][1] >= -6
+
+
+def test_replay_frames_are_the_recorded_predictions():
+    steps = replay_steps(500)
+    assert steps[0] == 0 and steps[-1] == 499 and len(steps) <= 120
+    actual = np.array([[1.0, 2.0], [3.0, 4.0]])
+    predicted = np.stack([actual * t / 10 for t in range(3)])
+    loss = np.array([10.0, 1.0, 0.1])
+    spec = drawable(
+        features_replay_figure(np.arange(3), actual, predicted, loss, ["a", "o"], [0.0, 5.0])
+    )
+    assert [f["name"] for f in spec["frames"]] == ["0", "1", "2"]
+    second = spec["frames"][1]
+    assert second["traces"] == [2, 3, 4]
+    assert np.allclose(second["data"][1]["y"], predicted[1][:, 1])
+    assert second["data"][2]["y"] == [1.0]
+    assert all(t["type"] == "scatter" for f in spec["frames"] for t in f["data"])

@@ -264,6 +264,11 @@ def test_slice_pickers_and_view_settings():
     rerun(at)
     assert run_of(at).config.slice_j == 6
     assert "two different parameters" in texts(at.info)
+    at.toggle(key="features.show_replay").set_value(True)
+    rerun(at)
+    assert "Take a few steps first" in texts(at.caption)
+    click(at, "features.btn.stepk")
+    assert "10 recorded steps" in texts(at.caption)
     set_setting(at, "presenter", True)
     assert not [b for b in at.button if b.key == "features.btn.stepk"]
 

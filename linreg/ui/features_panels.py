@@ -6,7 +6,11 @@ import numpy as np
 import streamlit as st
 
 from linreg import features
+from linreg.figures.features_replay import features_replay_figure, replay_steps
+from linreg.figures.parity import parity_range
+from linreg.figures.style import STYLES
 from linreg.ui import features_state as state
+from linreg.ui.plot import live_chart
 
 SHOW_BATCHES = 40  # batches listed around the step shown
 
@@ -189,3 +193,29 @@ def code(run: state.Run) -> None:
         st.caption(
             "Both train on inputs = (inputs - inputs.mean(0)) / inputs.std(0, unbiased=False)."
         )
+
+
+def replay(run: state.Run) -> None:
+    """The recorded run as Plotly frames, played by the browser (no server calls)."""
+    h, data = run.stepper.history, run.data
+    if len(h) < 2:
+        st.caption("Take a few steps first: the replay plays the recorded history.")
+        return
+    picked = replay_steps(len(h))
+    rows = np.unique(np.linspace(0, len(data.y_train) - 1, 300).astype(int))
+    predicted = np.stack([features.predictions(data, h.params[t])[rows] for t in picked])
+    actual = data.y_train[rows]
+    spec = features_replay_figure(
+        picked,
+        actual,
+        predicted,
+        h.train_loss[picked],
+        data.target_names,
+        parity_range(actual, predicted[0], predicted[-1]),
+        STYLES["projector" if run.config.presenter else "classic"],
+    )
+    live_chart(spec, key="features.chart.replay", height=440)
+    st.caption(
+        f"Notice: {len(picked)} of the {len(h) - 1} recorded steps, played in the browser: "
+        "the points slide onto the diagonal as fast as the loss falls."
+    )
