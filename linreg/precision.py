@@ -49,6 +49,7 @@ class Float32Run:
         self.w = np.array(start, dtype=np.float32)
         self.t = 0
         self.frozen_from: int | None = None
+        self.diverged = False  # w overflowed (only above the critical rate 2/λmax)
         self.sample_steps = log_steps(self.epochs, samples)
         self._next = 0  # index of the next sample to record
         self.samples: list[np.ndarray] = []
@@ -61,7 +62,7 @@ class Float32Run:
 
     @property
     def done(self) -> bool:
-        return self.frozen_from is not None or self.t >= self.epochs
+        return self.frozen_from is not None or self.diverged or self.t >= self.epochs
 
     def advance(self, budget: int = 25_000) -> bool:
         """Run up to `budget` more epochs; True when finished."""
@@ -70,10 +71,12 @@ class Float32Run:
             end = min(stop, (self.t // CHECK + 1) * CHECK, self._sample_at())
             w, begin, began_at = self.w, self.w, self.t
             x, xt, y, lr, n = self.x, self.xt, self.y, self.lr, len(self.x)
-            for _ in range(end - self.t):  # `epoch`, inlined: the same operations
-                w = w - lr * (-2 * (xt @ (y - x @ w)) / n)
+            with np.errstate(over="ignore", invalid="ignore"):
+                for _ in range(end - self.t):  # `epoch`, inlined: the same operations
+                    w = w - lr * (-2 * (xt @ (y - x @ w)) / n)
             self.w, self.t = w, end
-            if np.array_equal(self.epoch(w), w):
+            self.diverged = not np.isfinite(w).all()
+            if not self.diverged and np.array_equal(self.epoch(w), w):
                 self._find_fixed_point(begin, began_at)
             self._take_samples()
         return self.done
@@ -104,7 +107,12 @@ class Float32Run:
         """What the run found (call when `done`)."""
         steps = self.sample_steps[: len(self.samples)]
         return Float32Result(
-            self.w.astype(np.float64), self.frozen_from, self.t, steps, np.array(self.samples)
+            self.w.astype(np.float64),
+            self.frozen_from,
+            self.t,
+            steps,
+            np.array(self.samples),
+            self.diverged,
         )
 
 
@@ -115,6 +123,7 @@ class Float32Result:
     epochs_run: int  # epochs actually computed
     sample_steps: np.ndarray  # epochs at which w was sampled (log-spaced)
     samples: np.ndarray  # w at those epochs
+    diverged: bool = False  # w overflowed to inf or NaN
 
     def at(self, steps: np.ndarray) -> np.ndarray:
         """w at any epochs up to the requested total: past the fixed point, it stays put."""

@@ -133,6 +133,11 @@ def test_stall_update_is_at_most_half_a_float32_spacing_though_the_gradient_is_n
     np.testing.assert_allclose(s.gradient64, -2 * X.T @ (Y - X @ res.weights) / 3)
 
 
+def test_float32_run_stops_when_it_diverges():
+    res = precision.Float32Run(START, 0.034, 1_000_000).finish()  # above 2/λmax ≈ 0.0331
+    assert res.diverged and res.frozen_from is None and res.epochs_run < 10_000
+
+
 @pytest.mark.slow
 def test_torch_float32_reaches_the_tutorials_printed_numbers():
     """Seed 002's torch loop (float32, from [0, 0]) to past its fixed point."""

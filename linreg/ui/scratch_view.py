@@ -232,6 +232,8 @@ def long_run(run: state.Session) -> None:
         f"float32 stood still from epoch {frozen:,}: that epoch left w unchanged bit for "
         f"bit, so every later epoch repeats it, and the page stopped computing there."
         if frozen is not None
+        else f"float32 diverged by epoch {res32.epochs_run:,} (the rate is too large)."
+        if res32.diverged
         else f"float32 was still moving after {res32.epochs_run:,} epochs (no fixed point yet)."
     )
     st.caption(

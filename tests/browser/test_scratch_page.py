@@ -44,7 +44,7 @@ def table_text(page) -> str:
     return page.locator("[data-testid=stMain]").inner_text()
 
 
-def test_open_and_step(page, base_url, shot):
+def test_open_step_run_and_pause(page, base_url, shot):
     open_page(page, base_url)
     expect(page.get_by_text("Linear regression from scratch")).to_be_visible()
     assert epoch(page) == 0
@@ -58,21 +58,15 @@ def test_open_and_step(page, base_url, shot):
         ".length"
     )
     assert drawn > 10, f"the contour has {drawn} paths"
+    expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()
+    shot()
     scroll_to(page, "Step through the code")
     shot("-code")
-    grid = page.locator(".st-key-scratch-table, [data-testid=stDataFrame]").first
-    expect(grid).to_be_visible()
-    shot()
-    assert_clean(page)
-
-
-def test_run_then_pause(page, base_url, shot):
-    open_page(page, base_url)
     click(page, "▶ Run")
     page.wait_for_function(
         "() => /epoch ([1-9][\\d,]*) ·/.test(document.querySelector('[data-testid=stMain]')"
         ".innerText) && Number(/epoch ([\\d,]+) ·/.exec(document.querySelector("
-        "'[data-testid=stMain]').innerText)[1].replace(/,/g, '')) >= 15",
+        "'[data-testid=stMain]').innerText)[1].replace(/,/g, '')) >= 30",
         timeout=30_000,
     )
     before = runs(page)
@@ -83,7 +77,7 @@ def test_run_then_pause(page, base_url, shot):
     page.wait_for_timeout(1200)  # a negative check needs a window
     wait_idle(page)
     assert epoch(page) == paused, "the epoch count went on rising after Pause"
-    shot()
+    shot("-paused")
     assert_clean(page)
 
 
