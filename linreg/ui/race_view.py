@@ -26,8 +26,8 @@ NOTICE = {
     "Nesterov overshoot and swing across the valley; Adam and RMSprop first step both "
     "coordinates by about the same amount, so they set off at 45°.",
     "loss": "What to notice: on the log scale a straight fall is steady (linear) convergence; "
-    "bumps are overshoots, and a curve that flattens early has a step size that shrank "
-    "(Adagrad).",
+    "bumps are overshoots (momentum and Nesterov swing past the minimum and back), and the "
+    "early leader is not always the leader later.",
     "board": "What to notice: the lowest loss now is not always the nearest to the minimum, "
     "and the fastest starter is not always the first to converge.",
     "sweep": "What to notice: the final loss falls as the rate grows, until just below the "

@@ -35,17 +35,19 @@ def path_lengths(page) -> dict[str, int]:
     )
 
 
-def wait_paths(page, length: int) -> None:
+def wait_paths(page, length: int, at_least: bool = False) -> None:
+    """Wait until every racer's drawn path has `length` points (or more, `at_least`)."""
     page.wait_for_function(
-        """([sel, n]) => { const gd = document.querySelector(sel);
+        """([sel, n, more]) => { const gd = document.querySelector(sel);
              const paths = (gd && gd.data || []).filter((t) => t.mode === "lines"
                && /η=/.test(t.name || ""));
-             return paths.length > 0 && paths.every((t) => t.x.length === n); }""",
-        arg=[chart("race.chart.contour"), length],
+             return paths.length > 0
+               && paths.every((t) => more ? t.x.length >= n : t.x.length === n); }""",
+        arg=[chart("race.chart.contour"), length, at_least],
     )
 
 
-def test_opens_with_both_charts_and_six_racers(page, base_url, shot):
+def test_race_opens_with_both_charts_and_six_racers(page, base_url, shot):
     open_page(page, base_url)
     assert page.locator(chart("race.chart.contour")).count() == 1
     assert page.locator(chart("race.chart.loss")).count() == 1
@@ -56,7 +58,7 @@ def test_opens_with_both_charts_and_six_racers(page, base_url, shot):
     assert_clean(page)
 
 
-def test_step_moves_every_racer(page, base_url, shot):
+def test_race_step_moves_every_racer(page, base_url, shot):
     open_page(page, base_url)
     click(page, "Step")
     wait_paths(page, 2)
@@ -66,10 +68,10 @@ def test_step_moves_every_racer(page, base_url, shot):
     assert_clean(page)
 
 
-def test_run_then_pause(page, base_url, shot):
-    open_page(page, base_url)
+def test_race_run_then_pause(page, base_url, shot):
+    open_page(page, base_url, "?speed=15")
     click(page, "▶ Run")
-    wait_paths(page, 31)  # at least 30 steps were taken and drawn (5 per update)
+    wait_paths(page, 46, at_least=True)  # three updates of 15 steps were taken and drawn
     button(page, "⏸ Pause").click()
     expect(button(page, "▶ Run")).to_be_visible()
     wait_idle(page)
@@ -80,7 +82,7 @@ def test_run_then_pause(page, base_url, shot):
     assert_clean(page)
 
 
-def test_change_one_racers_learning_rate(page, base_url, shot):
+def test_race_change_one_racers_learning_rate(page, base_url, shot):
     open_page(page, base_url)
     click(page, "Step ×10")
     wait_paths(page, 11)
@@ -99,7 +101,7 @@ def test_change_one_racers_learning_rate(page, base_url, shot):
     assert_clean(page)
 
 
-def test_run_the_sweep(page, base_url, shot):
+def test_race_run_the_sweep(page, base_url, shot):
     open_page(page, base_url, "?sw_n=20&sw_steps=300")
     button(page, "Run the sweep").scroll_into_view_if_needed()
     click(page, "Run the sweep")
@@ -114,5 +116,25 @@ def test_run_the_sweep(page, base_url, shot):
     assert counts["Diverged"] > 0 and counts["Final loss (SGD)"] > 0
     assert counts["Diverged"] + counts["Final loss (SGD)"] == 20
     expect(page.get_by_text("2/λmax", exact=False).first).to_be_visible()
+    shot()
+    assert_clean(page)
+
+
+def test_race_replay_plays_in_the_browser(page, base_url, shot):
+    open_page(page, base_url, "?step=60")
+    before = runs(page)
+    page.get_by_text("Replay the recorded race").click()
+    wait_idle(page, after=before)
+    wait_charts(page, count=3)
+    replay = chart("race.chart.replay")
+    page.locator(replay).scroll_into_view_if_needed()
+    frames = page.evaluate(
+        "(sel) => document.querySelector(sel)._transitionData._frames.length", replay
+    )
+    assert frames == 61  # every step of a short race is a frame
+    page.locator(replay).get_by_text("▶ Play").click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel)._fullLayout.sliders[0].active > 10", arg=replay
+    )
     shot()
     assert_clean(page)
