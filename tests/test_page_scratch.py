@@ -208,3 +208,25 @@ def test_link_round_trip_and_bad_parameters():
 def test_bad_matrices_in_a_link_show_a_message(query):
     at = open_page(**query)
     assert at.error and not at.exception
+
+
+def test_live_tick_takes_speed_epochs_and_stops_at_the_step_limit(monkeypatch):
+    """AppTest fires no browser ticks: the tick itself is a plain function, tested here."""
+    from linreg.ui import scratch_state
+
+    at = open_page()
+    at.slider(key="scratch.speed").set_value(7).run()
+    at.button(key="scratch.btn.run").click().run()
+    run = at.session_state["scratch"]
+    assert run.running and run.config.speed == 7
+    base = run.ways.steps  # the rerun that drew Pause took the first tick already
+    assert base == 7
+    scratch_state.tick(run)
+    scratch_state.tick(run)
+    assert run.ways.steps == base + 14
+    np.testing.assert_allclose(run.ways.params("builtin")[-1], oracle(base + 14), rtol=1e-9)
+    monkeypatch.setattr(scratch_state, "MAX_STEPS", base + 17)
+    scratch_state.tick(run)
+    assert run.ways.steps == base + 17 and run.running
+    scratch_state.tick(run)
+    assert run.ways.steps == base + 17 and not run.running and "up to 24" in run.notice
