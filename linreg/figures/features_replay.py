@@ -115,7 +115,7 @@ def features_replay_figure(
     high = max(np.ceil(np.log10(positive.max())), low + 1) if positive.size else 1.0
     layout = style.layout(
         height=height,
-        title=dict(text="Replay: predictions and loss", x=0.5, y=0.98),
+        title=dict(text=""),  # the toggle above names it; the modebar sits up there
         margin=dict(l=60, r=20, t=40, b=110),
         xaxis=dict(domain=[0, 0.5], range=axis_range, title=dict(text="actual")),
         yaxis=dict(range=axis_range, title=dict(text="predicted")),
@@ -123,7 +123,7 @@ def features_replay_figure(
             domain=[0.6, 1], range=[0, max(float(steps[-1]), 1.0)], title=dict(text="step")
         ),
         yaxis2=dict(anchor="x2", type="log", range=[low, high], title=dict(text="train MSE (log)")),
-        legend=dict(orientation="h", x=0, y=1.08),
+        legend=dict(orientation="h", x=0, y=1.1, yanchor="bottom"),
         updatemenus=[
             dict(
                 type="buttons",
