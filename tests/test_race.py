@@ -17,8 +17,8 @@ from linreg.figures.race import (
     race_backdrop,
     race_contour,
     race_losses,
-    race_replay,
 )
+from linreg.figures.race_replay import race_replay
 from linreg.figures.sweep import sweep_figure
 from linreg.landscape import optimum
 from linreg.race import Race

@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from linreg.figures.contour import STATIC
-from linreg.figures.race import COLOURS, race_backdrop, race_contour, race_losses, race_replay
+from linreg.figures.race import COLOURS, race_backdrop, race_contour, race_losses
+from linreg.figures.race_replay import race_replay
 from linreg.figures.sweep import sweep_figure
 from linreg.landscape import critical_learning_rate
 from linreg.scene import thin
