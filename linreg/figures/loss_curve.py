@@ -79,7 +79,11 @@ def loss_figure(
     )
     shapes = [] if stopped_at is None else [vline(float(stopped_at), style.minimum, 2, "dash")]
     if log:
-        yaxis = dict(type="log", title=dict(text="loss (log scale)"))
+        # Whole decades: the range changes rarely, and it is explicit, because a redraw-free
+        # update in the browser never recomputes an autorange.
+        decades = [float(np.floor(np.log10(low))), float(np.ceil(np.log10(top)))]
+        decades[1] = max(decades[1], decades[0] + 1)
+        yaxis = dict(type="log", title=dict(text="loss (log scale)"), range=decades)
     else:
         yaxis = dict(title=dict(text="loss"), range=[0, top])
     return figure(

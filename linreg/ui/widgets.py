@@ -76,9 +76,17 @@ def widget(name: str, where=st, disabled: bool = False, table: Table = FIT):
     if spec.log:
         options = log_options(spec.low, spec.high, st.session_state.get(k, spec.low))
         return where.select_slider(spec.label, options, format_func=lambda v: f"{v:g}", **common)
-    if name in NUMBER_BOXES or spec.box:
+    if (name in NUMBER_BOXES or spec.box) and kind is int:
         return where.number_input(
             spec.label, min_value=int(spec.low), max_value=int(spec.high), step=1, **common
+        )
+    if spec.box:
+        return where.number_input(
+            spec.label,
+            min_value=float(spec.low),
+            max_value=float(spec.high),
+            step=spec.step or 0.1,
+            **common,
         )
     if kind is int:
         return where.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
