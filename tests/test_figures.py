@@ -25,3 +25,18 @@ def test_a_linear_loss_axis_starts_at_zero():
     spec = loss_figure(np.arange(3), [2.0, 1.0, 0.5], [2.5, 1.2, 0.7], 1)
     low, high = spec["layout"]["yaxis"]["range"]
     assert low == 0 and high >= 2.5
+
+
+def test_chart_numbers_keep_six_significant_digits_each():
+    """What the live chart sends: every number to 6 significant digits on its own scale, so
+    tiny losses on a log axis are not rounded to zero, and each prints short."""
+    from linreg.ui.plot import significant
+
+    values = np.array([1234567.89, 3.14159265, -2.718281828e-9, 0.0, np.nan, np.inf, 1e-300])
+    got = significant(values)
+    want = [float(f"{v:.6g}") if np.isfinite(v) else v for v in values]
+    np.testing.assert_array_equal(got, want)
+    assert [repr(float(v)) for v in got[:3]] == ["1234570.0", "3.14159", "-2.71828e-09"]
+    rng = np.random.default_rng(0)
+    many = rng.standard_normal(2000) * 10.0 ** rng.integers(-12, 12, 2000)
+    np.testing.assert_array_equal(significant(many), [float(f"{v:.6g}") for v in many])
