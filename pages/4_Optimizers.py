@@ -35,6 +35,7 @@ def panel() -> None:
         st.info(run.notice)
     if run.stop_reason:
         st.success(run.stop_reason)
+    view.diverged_note(run)
     shown = view.timeline(run)
     view.charts(run, shown)
     view.leaderboard(run, shown)

@@ -196,6 +196,7 @@ def test_run_stops_when_everyone_has_converged_or_diverged():
     assert sgd["Diverged at"] == str(run.race.steppers["sgd"].diverged_at)
     assert shown.index[-1] == 6 and shown.iloc[-1]["Optimizer"] == sgd["Optimizer"]  # last
     assert (shown["Converged at"] != "—").sum() == 5
+    assert f"SGD at step {sgd['Diverged at']}" in at.error[0].value
 
 
 def test_reset_and_timeline():

@@ -97,10 +97,13 @@ def labels(config: RaceConfig) -> dict[str, str]:
 
 def _landscape(config: RaceConfig, race: Race) -> scene.Landscape:
     """The loss surface framed around the start, the truth, the minima and the first
-    PREVIEW steps of every racer (points far outside are left out, see scene.landscape)."""
+    PREVIEW steps of every racer that does not diverge in them (points far outside are
+    left out, see scene.landscape)."""
     preview = Race(race.data, race.specs, race.start)
     preview.step(min(config.max_steps, PREVIEW))
-    points = np.concatenate([p for p in preview.paths(PREVIEW).values()])
+    # A racer that diverges would stretch the box until the others' paths are specks.
+    kept = [s.history.params for s in preview.steppers.values() if s.diverged_at is None]
+    points = np.concatenate(kept) if kept else None
     truth = (config.true_weight, config.true_bias)
     return scene.landscape(race.data, config.loss, config.huber_delta, race.start, truth, points)
 

@@ -78,6 +78,18 @@ def controls(run: state.RaceRun) -> None:
     )
 
 
+def diverged_note(run: state.RaceRun) -> None:
+    """Which racers diverged, and what to do about it."""
+    gone = [(n, s.diverged_at) for n, s in run.race.steppers.items() if s.diverged_at is not None]
+    if gone:
+        names = ", ".join(f"{OPTIMIZER_LABELS[n]} at step {t}" for n, t in gone)
+        st.error(
+            f"Diverged: {names}. Its learning rate is too large for this valley; lower it in "
+            "the racers' panel (the race restarts) or switch it off. The others race on.",
+            icon="💥",
+        )
+
+
 def timeline(run: state.RaceRun) -> int:
     """The step on show: the newest while running, else wherever the user scrubs."""
     last, key = run.race.steps, "race.timeline"
