@@ -118,7 +118,7 @@ class RaceConfig(Settings):
     # --- run ---
     steps_per_click: int = setting(10, "Steps per click", "k", RUN, low=1, high=1000)
     speed: int = setting(
-        5,
+        10,
         "Steps per update",
         "speed",
         RUN,
