@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from linreg.data import line_x
+from linreg.presets import BY_KEY, Preset
 from linreg.settings import OPTIMIZER_LABELS, OPTIMIZERS
 from linreg.settings.race import LESSONS, RACE, RaceConfig
 from linreg.trainer import Stepper, TrainSpec
@@ -408,3 +409,13 @@ def test_heavy_ball_lesson_and_an_unknown_lesson():
     assert 5 * gap["momentum"] < gap["sgd"]
     at = open_page(lesson="nope")
     assert any("not a lesson" in w.value for w in at.warning)
+
+
+def test_a_landing_page_preset_for_this_page_opens_as_a_lesson(monkeypatch):
+    preset = Preset(
+        "race-test", "A race lesson", "Notice this.", {"adam_lr": 0.2}, PAGE, RaceConfig
+    )
+    monkeypatch.setitem(BY_KEY, preset.key, preset)
+    at = open_page(lesson=preset.key, **preset.query)
+    assert run_of(at).config.adam_lr == 0.2 and "A race lesson" in at.info[0].value
+    assert not at.warning

@@ -16,6 +16,7 @@ import torch
 
 from linreg import scene
 from linreg.data import Dataset, split, synthetic_line
+from linreg.presets import BY_KEY
 from linreg.race import Race
 from linreg.settings import DATA, OPTIMIZER_LABELS, START, TRAINING
 from linreg.settings.race import LESSONS, RACE, RACERS, RaceConfig, RaceLesson
@@ -53,7 +54,7 @@ class RaceRun:
     last_tick: float = 0.0
     tick_gap: float = 0.25  # seconds between live updates, smoothed
     query: dict = field(default_factory=dict)
-    lesson: RaceLesson | None = None  # the lesson the link opened, if any
+    lesson: RaceLesson | None = None  # the lesson the link opened (or a linreg.presets one)
     notes: list[str] = field(default_factory=list)
     backdrop: dict | None = None
     backdrop_key: int = -1
@@ -128,7 +129,7 @@ def current_run(page: str = "race") -> RaceRun:
     run = st.session_state.get(page)
     if run is None or (query and query != run.query):
         key = query.pop("lesson", None)
-        lesson = LESSONS.get(key or "")
+        lesson = LESSONS.get(key or "") or _preset(key or "")
         steps, step_note = _steps(query.pop("step", "0"))
         config, notes = RACE.from_query(query, RACE.defaults)
         if key is not None and lesson is None:
@@ -141,6 +142,12 @@ def current_run(page: str = "race") -> RaceRun:
         run.query, run.lesson = dict(st.query_params.items()), lesson
         st.session_state[page] = run
     return run
+
+
+def _preset(key: str):
+    """A lesson of the landing page's list (linreg.presets) made for this page, if any."""
+    preset = BY_KEY.get(key)
+    return preset if preset is not None and preset.settings is RaceConfig else None
 
 
 def _steps(text: str) -> tuple[int, list[str]]:
