@@ -47,19 +47,14 @@ def wait_paths(page, length: int, at_least: bool = False) -> None:
     )
 
 
-def test_race_opens_with_both_charts_and_six_racers(page, base_url, shot):
+def test_race_opens_then_steps_every_racer(page, base_url, shot):
     open_page(page, base_url)
     assert page.locator(chart("race.chart.contour")).count() == 1
     assert page.locator(chart("race.chart.loss")).count() == 1
     lengths = path_lengths(page)
     assert len(lengths) == 6 and set(lengths.values()) == {1}
     expect(page.locator(RANK)).to_be_visible()
-    shot()
-    assert_clean(page)
-
-
-def test_race_step_moves_every_racer(page, base_url, shot):
-    open_page(page, base_url)
+    shot("-opened")
     click(page, "Step")
     wait_paths(page, 2)
     click(page, "Step ×10")
