@@ -22,7 +22,7 @@ if run.lesson is not None:
     st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
 while run.notes:
     st.warning(run.notes.pop(0))
-with st.expander("Racers: who takes part, with which learning rate and settings", expanded=True):
+with st.expander("Racers: who takes part, with which learning rate and settings"):
     view.racers(run)
 
 

@@ -81,6 +81,7 @@ def test_race_change_one_racers_learning_rate(page, base_url, shot):
     open_page(page, base_url)
     click(page, "Step ×10")
     wait_paths(page, 11)
+    page.get_by_text("Racers: who takes part").click()  # the panel starts folded
     thumb = page.locator(".st-key-race-adam_lr input")
     before = runs(page)
     thumb.focus()
