@@ -11,8 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linreg.settings import Config, Settings, table
+from linreg.settings.features import FeaturesConfig
+from linreg.settings.race import RaceConfig
+from linreg.settings.scratch import ScratchConfig
 
 FIT_PAGE = "pages/1_Fit_a_line.py"
+FEATURES_PAGE = "pages/2_Many_features.py"
+SCRATCH_PAGE = "pages/3_From_scratch.py"
+RACE_PAGE = "pages/4_Optimizers.py"
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class Preset:
     changes: dict
     page: str = FIT_PAGE
     settings: type[Settings] = Config
+    step: int = 0  # the step the lesson opens at (the run is replayed to it)
 
     @property
     def config(self) -> Settings:
@@ -35,6 +42,15 @@ class Preset:
         """The link's query parameters (settings that differ from the defaults)."""
         return table(self.settings).to_query(self.config)
 
+    @property
+    def link(self) -> dict[str, str]:
+        """The query parameters that open the lesson: its key, its settings, its step."""
+        step = {"step": str(self.step)} if self.step else {}
+        return {"lesson": self.key, **self.query, **step}
+
+
+# The race's narrow valley: x far from 0, and only the racers a lesson compares.
+_VALLEY = dict(x_min=5.0, x_max=10.0, momentum=False, nesterov=False, rmsprop=False)
 
 PRESETS = [
     Preset(
@@ -74,7 +90,7 @@ PRESETS = [
     ),
     Preset(
         "unscaled",
-        "Unscaled features",
+        "Unscaled x: a zig-zag, cured by momentum",
         "x runs from 5 to 10, far from 0, so the loss is a long, narrow, tilted valley "
         "(λmax/λmin ≈ 2,000). SGD just under 2/λmax zig-zags across it and crawls along it. "
         "Switch the optimizer to SGD + momentum with a learning rate of 0.005: it crosses "
@@ -87,6 +103,19 @@ PRESETS = [
             "x_max": 10.0,
             "max_steps": 5000,
         },
+    ),
+    Preset(
+        "unscaled-features",
+        "Unscaled features, cured by standardising",
+        "Raw crop features sit near 70-100, so the loss curves about 2 million times more "
+        "steeply one way than another (λmax/λmin): at the tutorial's lr 1e-5 the loss is "
+        "still near 100 after 200 full-batch steps and needs thousands more. Turn on "
+        "Standardise features, press Use ½ × critical rate (lr 0.5) and take 30 steps: the "
+        "loss is then 0.485, next to the least-squares 0.483.",
+        {"batch_size": 0},
+        FEATURES_PAGE,
+        FeaturesConfig,
+        step=200,
     ),
     Preset(
         "mini-batch",
@@ -103,11 +132,43 @@ PRESETS = [
         {"loss": "mse", "optimizer": "momentum", "learning_rate": 0.05, "noise": 0.1},
     ),
     Preset(
-        "adam",
+        "float32-stalls",
+        "float32 stalls (seed 002)",
+        "Seed 002 in float32 freezes at w = [10.0429, 19.9661] after 250,972 epochs: the "
+        "gradient is not zero, but lr·gradient is at most half the gap between neighbouring "
+        "float32 numbers, so every update rounds away. float64 goes on to "
+        "[10.00000008, 19.99999994].",
+        {"dtype": "float32", "long_run": True, "way": "autograd"},
+        SCRATCH_PAGE,
+        ScratchConfig,
+    ),
+    Preset(
+        "adam-vs-sgd",
         "Adam vs SGD",
-        "Adam scales each parameter's step by its own gradient history: it heads for the "
-        "minimum at an even pace, then hovers near it. Switch the optimizer to SGD to compare.",
-        {"loss": "mse", "optimizer": "adam", "learning_rate": 0.05, "noise": 0.1},
+        "With x from 5 to 10 the loss is a long, narrow valley. SGD's rate is capped by the "
+        "steep side (2/λmax ≈ 0.017; it runs at 0.015), so it crawls along the flat floor "
+        "and is still far from the minimum after 2,000 steps; Adam scales each coordinate by "
+        "its own gradient history and settles by step ≈ 500.",
+        {**_VALLEY, "adagrad": False, "sgd_lr": 0.015, "adam_lr": 1.0, "sweep_optimizer": "adam"},
+        RACE_PAGE,
+        RaceConfig,
+    ),
+    Preset(
+        "heavy-ball",
+        "Momentum rolls along the valley floor",
+        "Same narrow valley: SGD at its fastest stable rate against momentum (μ = 0.9) at a "
+        "fifth of it. Momentum's velocity builds up along the flat floor, so it ends up about "
+        "nine times nearer the minimum after 2,000 steps.",
+        {
+            **_VALLEY,
+            "adam": False,
+            "adagrad": False,
+            "momentum": True,
+            "sgd_lr": 0.015,
+            "momentum_lr": 0.003,
+        },
+        RACE_PAGE,
+        RaceConfig,
     ),
 ]
 BY_KEY = {p.key: p for p in PRESETS}

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from linreg import scene
-from linreg.ui import exports, live, page, presenter, upload
+from linreg.ui import exports, links, live, page, presenter, upload
 from linreg.ui import fit_view as view
 from linreg.ui.plot import ticker
 
@@ -25,10 +25,7 @@ st.caption(
     f"{source} A linear model starts somewhere else and gradient descent moves its weight and "
     "bias downhill on the loss, one step at a time."
 )
-if run.lesson is not None:
-    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
-while run.notes:
-    st.warning(run.notes.pop(0))
+links.banner(run.lesson, run.notes)
 
 
 @st.fragment
@@ -47,14 +44,10 @@ def panel() -> None:
     with st.container(border=True):
         st.markdown("**The update rule**, at the step on show")
         view.rule(run, frame)
-    with st.expander("Share this view"):
-        st.code(live.share_link(run, shown), language=None, wrap_lines=True)
-        st.caption(
-            "Copy it with the button on the right. Opened anywhere, it rebuilds these "
-            "settings and replays the run to this step. (The address bar always carries the "
-            "settings; this link adds the step on show.)"
-            + (" It cannot carry your uploaded file." if run.own is not None else "")
-        )
+    links.share_box(
+        live.share_link(run, shown),
+        note=" It cannot carry your uploaded file." if run.own is not None else "",
+    )
     ticker(run.running, run.stepper.steps)  # while running, the browser asks for more
 
 

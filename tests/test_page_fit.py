@@ -14,12 +14,13 @@ not checked here.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
+import pagetest
 import pytest
 import torch
+from pagetest import Page, click, rerun
 from streamlit.testing.v1 import AppTest
 
 import linreg
@@ -29,7 +30,6 @@ from linreg.settings import DATA, DEFAULTS, SPECS, START, TRAINING, kind
 from linreg.trainer import EXPLODE, Stepper, TrainSpec
 from linreg.ui import live
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/1_Fit_a_line.py"
 LABELS = ["Step", "Weight", "Bias", "Train loss", "Test loss", "‖∇L‖", "To minimum"]
 
@@ -60,16 +60,8 @@ def descend(steps, lr=0.01, loss="mae", start=START_PARAMS, x=X[:N_TRAIN], y=Y[:
 
 
 # ---- driving the page ----------------------------------------------------------------------
-def open_page(**query: str) -> AppTest:
-    """The page as a browser first opens it, with link parameters (URL keys) if given."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+page = Page(PAGE, prefix="setting", state="fit")
+open_page, set_setting = page.open, page.set_setting
 
 
 def url(**settings) -> dict[str, str]:
@@ -78,28 +70,13 @@ def url(**settings) -> dict[str, str]:
 
 
 def shown(at: AppTest) -> dict[str, str]:
-    values = {m.label: m.value for m in at.metric}
+    values = pagetest.shown(at)
     assert list(values) == LABELS
     return values
 
 
 def run_of(at: AppTest) -> live.Run:
-    return at.session_state["fit"]
-
-
-def rerun(at: AppTest) -> None:
-    at.run()
-    assert not at.exception, at.exception
-
-
-def click(at: AppTest, key: str) -> None:
-    at.button(key=key).click()
-    rerun(at)
-
-
-def set_setting(at: AppTest, name: str, value) -> None:
-    at.get_by_key(f"setting.{name}").set_value(value)
-    rerun(at)
+    return page.run_of(at)
 
 
 def matches(text: str, value: float, slack: float = 2e-6) -> bool:
@@ -600,14 +577,10 @@ def test_every_setting_at_its_extremes(name):
 
 
 # ---- lessons (presets) ------------------------------------------------------------------------
-@pytest.mark.parametrize("key", [p.key for p in PRESETS])
+@pytest.mark.parametrize("key", [p.key for p in PRESETS if p.page == PAGE])
 def test_a_lesson_link_restores_exactly_its_settings(key):
     preset = BY_KEY[key]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/1_Fit_a_line.py")
-    at.query_params.update({"lesson": key, **preset.query})
-    at.run()
+    at = page.follow({"lesson": key, **preset.query})
     assert not at.exception
     run = at.session_state["fit"]
     assert run.config == DEFAULTS.replace(**preset.changes)
@@ -630,11 +603,7 @@ def test_a_shared_link_round_trips_settings_and_step():
     query = dict(parse_qsl(urlsplit(link).query))
     assert query["step"] == "11"
 
-    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    fresh.run()
-    fresh.switch_page("pages/1_Fit_a_line.py")
-    fresh.query_params.update(query)
-    fresh.run()
+    fresh = page.follow(query)
     assert not fresh.exception
     again = run_of(fresh)
     assert again.config == first.config

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import streamlit as st
 import torch
 
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
-from linreg.presets import BY_KEY, Preset
-from linreg.settings import DATA, DEFAULTS, SPECS, START, Config, from_query, to_query
+from linreg.presets import Preset
+from linreg.settings import DATA, FIT, SPECS, START, Config
 from linreg.trainer import Stepper, TrainSpec
-from linreg.ui import widgets
+from linreg.ui import links, widgets
 
 # Tiny tensors: one thread is faster and fair to the other users of a shared server, and
 # torch would otherwise size its pool from the host, not from the container's quota.
@@ -97,49 +96,22 @@ def restart(run: Run, config: Config, own: experiment.OwnData | None, notice: st
 def current_run(page: str) -> Run:
     """This session's run for `page`. A link with query parameters (a lesson, a shared
     view) sets every setting from them, on top of the defaults; a plain link keeps the run."""
-    query = dict(st.query_params.items())
+    torch.set_num_threads(1)  # per script run: each runs in a thread of its own
     run = st.session_state.get(page)
-    if run is None or (query and query != run.query):
-        lesson = BY_KEY.get(query.pop("lesson", ""))
-        steps, step_note = _steps(query.pop("step", "0"))
-        config, notes = from_query(query, DEFAULTS)
-        widgets.load(config, force=True)
-        run = _new_run(config)
-        run.stepper.step(min(steps, config.max_steps))  # a shared view: replay to its step
-        run.notes = notes + step_note
-        run.query, run.lesson = dict(st.query_params.items()), lesson
+    link = links.opened(FIT, None if run is None else run.query)
+    if link is not None:
+        widgets.load(link.config, force=True)
+        run = _new_run(link.config)
+        run.stepper.step(min(link.steps, link.config.max_steps))  # replay to the link's step
+        run.notes, run.lesson = link.notes, link.lesson
+        run.query = dict(st.query_params.items())
         st.session_state[page] = run
     return run
 
 
-def _steps(text: str) -> tuple[int, list[str]]:
-    """The link's step on show, or 0 with a note when it is not a whole number in range."""
-    if text.isdigit() and int(text) <= SPECS["max_steps"].high:
-        return int(text), []
-    return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
-
-
-def address(run: Run) -> dict[str, str]:
-    """What the address bar carries: the lesson, if a link opened one, and every setting
-    that differs from the defaults (the step on show is in the share link)."""
-    lesson = {"lesson": run.lesson.key} if run.lesson is not None else {}
-    return {**lesson, **to_query(run.config)}
-
-
-def sync_address(run: Run) -> None:
-    """Keep the browser's address bar in step with the settings, so a copied address
-    rebuilds them. Written only when it changes (each write is a browser history entry)."""
-    query = address(run)
-    if query != dict(st.query_params.items()):
-        st.query_params.from_dict(query)
-    run.query = query
-
-
 def share_link(run: Run, step: int) -> str:
     """A link that reopens this view on a fresh server: every changed setting and the step."""
-    base = (st.context.url or "").split("?")[0]
-    query = {**to_query(run.config), **({"step": str(step)} if step else {})}
-    return base + ("?" + urlencode(query) if query else "")
+    return links.share(run.config, step, run.lesson)
 
 
 def apply(run: Run, config: Config) -> None:
@@ -203,12 +175,10 @@ def tick(run: Run) -> None:
 def settings(run: Run) -> None:
     """Read what the widgets now say, apply it (restart or continue), then draw them, so
     that what the sidebar shows (Huber's δ, the critical rate) follows the new settings."""
-    widgets.load(run.config)
-    config, notes = widgets.read(run.config)
-    widgets.load(config, force=True)  # a refused value springs back on its widget
+    config, notes = widgets.take(run.config)
     run.notes.extend(notes)
     apply(run, config)
-    sync_address(run)
+    run.query = links.sync_address(run.config, run.lesson)
     bar = st.sidebar
     with bar.expander("Data", expanded=True):
         for name in SYNTHETIC_ONLY:

@@ -47,6 +47,15 @@ def read(base: Settings) -> tuple[Settings, list[str]]:
     return table.from_mapping(values, base)
 
 
+def take(current: Settings) -> tuple[Settings, list[str]]:
+    """The settings the widgets now say, read on top of `current`; a refused value springs
+    back on its widget, with a note."""
+    load(current)
+    config, notes = read(current)
+    load(config, force=True)
+    return config, notes
+
+
 def log_options(low: float, high: float, current: float) -> list[float]:
     """1-1.5-2-3-5-7 steps per decade between low and high, plus the current value."""
     grid = [
