@@ -6,7 +6,7 @@ from linreg.ui import features_panels as panels
 from linreg.ui import features_sidebar as sidebar
 from linreg.ui import features_state as state
 from linreg.ui import features_view as view
-from linreg.ui import page
+from linreg.ui import links, page
 from linreg.ui.plot import ticker
 
 page.setup("Many features", "🍎")
@@ -19,12 +19,9 @@ st.caption(
     f"{len(run.raw.x_train)} rows of {names}. A linear model Ŷ = X Wᵀ + b learns a weight "
     "per (target, feature) pair and a bias per target, by gradient descent on the MSE."
 )
-if run.lesson is not None:
-    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
 if run.data_note:
     st.info(run.data_note)
-while run.notes:
-    st.warning(run.notes.pop(0))
+links.banner(run.lesson, run.notes)
 with st.expander(
     "Conditioning: the loss valley's shape and the largest stable rate", expanded=True
 ):
@@ -47,12 +44,10 @@ def panel() -> None:
     with st.container(border=True):
         st.markdown("**The batches of this epoch**")
         panels.batches(run, shown)
-    with st.expander("Share this view"):
-        st.code(state.share_link(run, shown), language=None, wrap_lines=True)
-        st.caption(
-            "Opened anywhere, it rebuilds these settings and replays the run to this step."
-            + (" It cannot carry your uploaded file." if run.own is not None else "")
-        )
+    links.share_box(
+        state.share_link(run, shown),
+        note=" It cannot carry your uploaded file." if run.own is not None else "",
+    )
     ticker(run.running, run.stepper.steps)
 
 

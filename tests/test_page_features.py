@@ -7,20 +7,20 @@ Charts are a custom component AppTest cannot see into; the browser tests look at
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
 import torch
+from pagetest import Page, click, rerun, shown
 from streamlit.testing.v1 import AppTest
 from test_features import CROP, numpy_descent, tutorial_batches
 
+from linreg.presets import BY_KEY
 from linreg.settings import table
-from linreg.settings.features import LESSONS, FeaturesConfig
+from linreg.settings.features import FeaturesConfig
 from linreg.ui import features_state as state
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/2_Many_features.py"
 TABLE = table(FeaturesConfig)
 X15, Y15 = np.tile(CROP[:, :3], (3, 1)), np.tile(CROP[:, 3:], (3, 1))
@@ -35,38 +35,12 @@ def tutorial_start(seed: int = 42) -> np.ndarray:
     return torch.cat([model.weight.detach().ravel(), model.bias.detach()]).double().numpy()
 
 
-def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def rerun(at: AppTest) -> None:
-    at.run()
-    assert not at.exception, at.exception
-
-
-def click(at: AppTest, key: str) -> None:
-    at.button(key=key).click()
-    rerun(at)
-
-
-def set_setting(at: AppTest, name: str, value) -> None:
-    at.get_by_key(f"features.{name}").set_value(value)
-    rerun(at)
+page = Page(PAGE, prefix="features", state="features")
+open_page, set_setting = page.open, page.set_setting
 
 
 def run_of(at: AppTest) -> state.Run:
-    return at.session_state["features"]
-
-
-def shown(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return page.run_of(at)
 
 
 def conditioning_table(at: AppTest):
@@ -321,7 +295,7 @@ def test_bad_link_parameters_are_named_and_ignored():
 
 
 def test_the_unscaled_features_lesson_and_its_cure():
-    query = state.lesson_query(LESSONS["unscaled-features"])
+    query = BY_KEY["unscaled-features"].link
     assert query == {"lesson": "unscaled-features", "bs": "0", "step": "200"}
     at = open_page(**query)
     run = run_of(at)

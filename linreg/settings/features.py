@@ -228,36 +228,3 @@ SYNTHETIC_ONLY = (
     *(weight_name(t, f) for t in range(MAX_TARGETS) for f in range(MAX_FEATURES)),
     *(bias_name(t) for t in range(MAX_TARGETS)),
 )
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """A named view of this page for the lecture kit: its settings, its step, what to notice."""
-
-    key: str
-    title: str
-    notice: str
-    changes: dict
-    step: int = 0
-
-    @property
-    def config(self) -> FeaturesConfig:
-        return FeaturesConfig().replace(**self.changes)
-
-
-LESSONS = {
-    lesson.key: lesson
-    for lesson in (
-        Lesson(
-            "unscaled-features",
-            "Unscaled features, cured by standardising",
-            "Raw crop features sit near 70-100, so the loss curves about 2 million times more "
-            "steeply one way than another (λmax/λmin): at the tutorial's lr 1e-5 the loss is "
-            "still near 100 after 200 full-batch steps and needs thousands more. Turn on "
-            "Standardise features, press Use ½ × critical rate (lr 0.5) and take 30 steps: the "
-            "loss is then 0.485, next to the least-squares 0.483.",
-            {"batch_size": 0},
-            step=200,
-        ),
-    )
-}

@@ -12,7 +12,7 @@ from linreg.settings.features import (
     weight_name,
 )
 from linreg.ui import features_state as state
-from linreg.ui import widgets
+from linreg.ui import links, widgets
 
 MAX_CSV_FEATURES, MAX_CSV_TARGETS = 20, 5
 
@@ -36,11 +36,10 @@ def _number(name: str, where, label: str) -> None:
 
 def settings(run: state.Run) -> None:
     """Read the widgets, apply (restart or continue), then draw them."""
-    widgets.load(run.config)
-    config, notes = widgets.read(run.config)
-    widgets.load(config, force=True)  # a refused value springs back on its widget
+    config, notes = widgets.take(run.config)
     run.notes.extend(notes)
     state.apply(run, config)
+    run.query = links.sync_address(run.config, run.lesson)
     c, bar = run.config, st.sidebar
     with bar.expander("Data", expanded=True):
         _w("source")

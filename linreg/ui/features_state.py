@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -19,10 +18,11 @@ import torch
 from linreg import features
 from linreg.data import Dataset, crop_yields, split
 from linreg.landscape import optimum
+from linreg.presets import Preset
 from linreg.settings import DATA, START, table
-from linreg.settings.features import LESSONS, FeaturesConfig, Lesson
+from linreg.settings.features import FeaturesConfig
 from linreg.trainer import initial_params
-from linreg.ui import widgets
+from linreg.ui import links, widgets
 
 torch.set_num_threads(1)  # tiny tensors: one thread is faster and fair to other users
 
@@ -64,7 +64,7 @@ class Run:
     last_tick: float = 0.0
     tick_gap: float = 0.25
     query: dict = field(default_factory=dict)
-    lesson: Lesson | None = None  # the lesson the link opened, if any
+    lesson: Preset | None = None  # the lesson the link opened, if any
     own: OwnTable | None = None
     notes: list[str] = field(default_factory=list)
     batch_plan: features.BatchPlan | None = None  # this epoch's batches, drawn as needed
@@ -126,19 +126,15 @@ def restart(run: Run, config: FeaturesConfig, own: OwnTable | None, notice: str)
 
 def current_run() -> Run:
     """This session's run. A link with query parameters sets every setting from them."""
-    # Each script run has its own thread, and torch's thread count is kept per thread.
-    torch.set_num_threads(1)
-    query = dict(st.query_params.items())
+    torch.set_num_threads(1)  # per script run: each runs in a thread of its own
     run = st.session_state.get(KEY)
-    if run is None or (query and query != run.query):
-        lesson = LESSONS.get(query.pop("lesson", ""))
-        steps, step_note = _steps(query.pop("step", "0"))
-        config, notes = TABLE.from_query(query, TABLE.defaults)
-        widgets.load(config, force=True)
-        run = new_run(config)
-        advance_to(run, steps)
-        run.notes = notes + step_note
-        run.query, run.lesson = dict(st.query_params.items()), lesson
+    link = links.opened(TABLE, None if run is None else run.query)
+    if link is not None:
+        widgets.load(link.config, force=True)
+        run = new_run(link.config)
+        advance_to(run, link.steps)
+        run.notes, run.lesson = link.notes, link.lesson
+        run.query = dict(st.query_params.items())
         st.session_state[KEY] = run
     return run
 
@@ -149,23 +145,8 @@ def advance_to(run: Run, steps: int) -> None:
         run.lock.step(min(steps, run.config.max_steps))
 
 
-def _steps(text: str) -> tuple[int, list[str]]:
-    high = int(TABLE.specs["max_steps"].high)
-    if text.isdigit() and int(text) <= high:
-        return int(text), []
-    return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
-
-
-def lesson_query(lesson: Lesson) -> dict[str, str]:
-    """The query parameters that open a lesson."""
-    step = {"step": str(lesson.step)} if lesson.step else {}
-    return {"lesson": lesson.key, **TABLE.to_query(lesson.config), **step}
-
-
 def share_link(run: Run, step: int) -> str:
-    base = (st.context.url or "").split("?")[0]
-    query = {**TABLE.to_query(run.config), **({"step": str(step)} if step else {})}
-    return base + ("?" + urlencode(query) if query else "")
+    return links.share(run.config, step, run.lesson)
 
 
 def apply(run: Run, config: FeaturesConfig) -> None:
