@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from linreg.ui import page, widgets
+from linreg.ui import links, page, widgets
 from linreg.ui import scratch_matmul as matmul_panel
 from linreg.ui import scratch_state as state
 from linreg.ui import scratch_view as view
@@ -10,9 +10,7 @@ from linreg.ui.plot import ticker
 
 page.setup("From scratch", "🧮")
 run = state.current()
-config, notes = state.settings()
-run.notes.extend(notes)
-state.apply(run, config)
+state.settings(run)
 
 with st.sidebar:
     st.markdown("**Training**")
@@ -30,8 +28,7 @@ st.caption(
     "optimizer."
 )
 view.widget("dtype")
-while run.notes:
-    st.warning(run.notes.pop(0))
+links.banner(run.lesson, run.notes)
 
 with st.expander("The derivation: ∂MSE/∂w = −2/n · Xᵀ(y − Xw)", expanded=True):
     view.derivation()
@@ -51,12 +48,10 @@ def panel() -> None:
     st.subheader("Step through the code")
     view.code_walk(run, shown)
     view.path_chart(run, shown)
-    with st.expander("Share this view"):
-        st.code(state.share_link(run, shown), language=None, wrap_lines=True)
-        st.caption(
-            "Opened anywhere, it rebuilds these settings, the matrices below and "
-            "replays the three programs to this epoch."
-        )
+    links.share_box(
+        state.share_link(run, shown),
+        "the matrices below, and replays the three programs to this epoch",
+    )
     ticker(run.running, run.ways.steps)
 
 

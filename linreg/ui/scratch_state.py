@@ -9,7 +9,6 @@ matrices, e.g. `A=1 2; 3 4`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -19,16 +18,18 @@ from linreg import matmul
 from linreg.data import seed002
 from linreg.fastpath import params_at
 from linreg.precision import Float32Result, Float32Run, log_steps
+from linreg.presets import Preset
 from linreg.scratch_steps import ThreeWays
 from linreg.settings import table
 from linreg.settings.scratch import MAX_STEPS, ScratchConfig
-from linreg.ui import widgets
+from linreg.ui import links, widgets
 
 torch.set_num_threads(1)  # tiny tensors: one thread is faster and fair to other users
 
 TABLE = table(ScratchConfig)
 DEFAULTS = TABLE.defaults
 KEY_A, KEY_B = "scratch.matrix_a", "scratch.matrix_b"
+MATRICES = ((KEY_A, "A", matmul.SEED_A), (KEY_B, "B", matmul.SEED_B))  # widget, link, seed
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Session:
     notice: str = ""
     notes: list[str] = field(default_factory=list)
     query: dict = field(default_factory=dict)
+    lesson: Preset | None = None
 
 
 def _ways(config: ScratchConfig) -> ThreeWays:
@@ -48,39 +50,29 @@ def _ways(config: ScratchConfig) -> ThreeWays:
 
 def current() -> Session:
     """This session's state; a link with query parameters rebuilds it from them."""
-    query = dict(st.query_params.items())
+    torch.set_num_threads(1)  # per script run: each runs in a thread of its own
     run = st.session_state.get("scratch")
-    if run is None or (query and query != run.query):
-        steps, step_note = _steps(query.pop("step", "0"))
-        matrices = {KEY_A: query.pop("A", matmul.SEED_A), KEY_B: query.pop("B", matmul.SEED_B)}
-        config, notes = TABLE.from_query(query, DEFAULTS)
-        widgets.load(config, force=True)
-        for k, text in matrices.items():
-            st.session_state[k] = text[:400]
-        run = Session(config, _ways(config), query=dict(st.query_params.items()))
-        run.ways.step(steps)
-        run.notes = notes + step_note
+    link = links.opened(TABLE, None if run is None else run.query, extra=("A", "B"))
+    if link is not None:
+        widgets.load(link.config, force=True)
+        for key, url, seed in MATRICES:
+            st.session_state[key] = link.extra.get(url, seed)[:400]
+        run = Session(config=link.config, ways=_ways(link.config), lesson=link.lesson)
+        run.ways.step(min(link.steps, MAX_STEPS))
+        run.notes = link.notes
+        run.query = dict(st.query_params.items())
         st.session_state["scratch"] = run
-        st.session_state["scratch.timeline"] = steps
+        st.session_state["scratch.timeline"] = run.ways.steps
     return run
 
 
-def _steps(text: str) -> tuple[int, list[str]]:
-    if text.isdigit() and int(text) <= MAX_STEPS:
-        return int(text), []
-    return 0, [
-        f"Link parameter step: {text[:20]!r} is not a step number from 0 to {MAX_STEPS}; "
-        "showing step 0."
-    ]
-
-
-def settings() -> tuple[ScratchConfig, list[str]]:
-    """What the widgets say (refused values spring back, with a note)."""
-    run = st.session_state["scratch"]
-    widgets.load(run.config)
-    config, notes = widgets.read(run.config)
-    widgets.load(config, force=True)
-    return config, notes
+def settings(run: Session) -> None:
+    """Read what the widgets say (refused values spring back, with a note), apply it, and
+    keep the address bar in step."""
+    config, notes = widgets.take(run.config)
+    run.notes.extend(notes)
+    apply(run, config)
+    run.query = links.sync_address(run.config, run.lesson, typed_matrices())
 
 
 def apply(run: Session, config: ScratchConfig) -> None:
@@ -137,17 +129,19 @@ def matrices() -> tuple[np.ndarray | None, np.ndarray | None, str]:
     return a, b, ""
 
 
-def share_link(run: Session, shown: int) -> str:
-    """A link that reopens this view on a fresh server."""
-    base = (st.context.url or "").split("?")[0]
-    query = TABLE.to_query(run.config)
-    if shown:
-        query["step"] = str(shown)
-    for key, url, seed in ((KEY_A, "A", matmul.SEED_A), (KEY_B, "B", matmul.SEED_B)):
+def typed_matrices() -> dict[str, str]:
+    """The A and B the user typed, by their link keys, where they differ from the seed's."""
+    typed = {}
+    for key, url, seed in MATRICES:
         text = st.session_state.get(key, seed)
         if text != seed:
-            query[url] = text
-    return base + ("?" + urlencode(query) if query else "")
+            typed[url] = text
+    return typed
+
+
+def share_link(run: Session, shown: int) -> str:
+    """A link that reopens this view on a fresh server."""
+    return links.share(run.config, shown, run.lesson, typed_matrices())
 
 
 # ---- the long runs (deterministic, so one result serves every user) ----------------------
