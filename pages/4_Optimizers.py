@@ -3,7 +3,7 @@ one optimizer's learning rate."""
 
 import streamlit as st
 
-from linreg.ui import page
+from linreg.ui import links, page
 from linreg.ui import race_state as state
 from linreg.ui import race_view as view
 from linreg.ui.plot import ticker
@@ -18,10 +18,7 @@ st.caption(
     "on the same points y = weight·x + bias + noise. Every press of Step moves each of them "
     "one step; each keeps its colour and marker in every view."
 )
-if run.lesson is not None:
-    st.info(f"**{run.lesson.title}.** {run.lesson.notice}", icon="🎓")
-while run.notes:
-    st.warning(run.notes.pop(0))
+links.banner(run.lesson, run.notes)
 with st.expander("Racers: who takes part, with which learning rate and settings"):
     view.racers(run)
 
@@ -39,12 +36,7 @@ def panel() -> None:
     shown = view.timeline(run)
     view.charts(run, shown)
     view.leaderboard(run, shown)
-    with st.expander("Share this view"):
-        st.code(state.share_link(run, shown), language=None, wrap_lines=True)
-        st.caption(
-            "Copy it with the button on the right. Opened anywhere, it rebuilds these "
-            "settings and replays the race to this step."
-        )
+    links.share_box(state.share_link(run, shown), "replays the race to this step")
     ticker(run.running, run.race.steps)  # while running, the browser asks for more
 
 

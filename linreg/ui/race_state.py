@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
@@ -16,13 +15,13 @@ import torch
 
 from linreg import scene
 from linreg.data import Dataset, split, synthetic_line
-from linreg.presets import BY_KEY
+from linreg.presets import Preset
 from linreg.race import Race
 from linreg.settings import DATA, OPTIMIZER_LABELS, START, TRAINING
-from linreg.settings.race import LESSONS, RACE, RACERS, RaceConfig, RaceLesson
+from linreg.settings.race import RACE, RACERS, RaceConfig
 from linreg.sweep import SweepResult
 from linreg.trainer import TrainSpec
-from linreg.ui import widgets
+from linreg.ui import links, widgets
 
 
 def one_thread() -> None:
@@ -54,7 +53,7 @@ class RaceRun:
     last_tick: float = 0.0
     tick_gap: float = 0.25  # seconds between live updates, smoothed
     query: dict = field(default_factory=dict)
-    lesson: RaceLesson | None = None  # the lesson the link opened (or a linreg.presets one)
+    lesson: Preset | None = None  # the lesson the link opened, if any
     notes: list[str] = field(default_factory=list)
     backdrop: dict | None = None
     backdrop_key: int = -1
@@ -125,44 +124,22 @@ def current_run(page: str = "race") -> RaceRun:
     """This session's race. A link with query parameters sets every setting from them (on
     top of the defaults) and replays the race to its step; a plain link keeps the race."""
     one_thread()
-    query = dict(st.query_params.items())
     run = st.session_state.get(page)
-    if run is None or (query and query != run.query):
-        key = query.pop("lesson", None)
-        lesson = LESSONS.get(key or "") or _preset(key or "")
-        steps, step_note = _steps(query.pop("step", "0"))
-        config, notes = RACE.from_query(query, RACE.defaults)
-        if key is not None and lesson is None:
-            notes.append(f"Link parameter lesson: {key[:30]!r} is not a lesson of this page.")
-        widgets.load(config, force=True)
-        run = new_run(config)
-        if steps:
-            run.race.step(min(steps, config.max_steps))
-        run.notes = notes + step_note
-        run.query, run.lesson = dict(st.query_params.items()), lesson
+    link = links.opened(RACE, None if run is None else run.query)
+    if link is not None:
+        widgets.load(link.config, force=True)
+        run = new_run(link.config)
+        if link.steps:
+            run.race.step(min(link.steps, link.config.max_steps))
+        run.notes, run.lesson = link.notes, link.lesson
+        run.query = dict(st.query_params.items())
         st.session_state[page] = run
     return run
 
 
-def _preset(key: str):
-    """A lesson of the landing page's list (linreg.presets) made for this page, if any."""
-    preset = BY_KEY.get(key)
-    return preset if preset is not None and preset.settings is RaceConfig else None
-
-
-def _steps(text: str) -> tuple[int, list[str]]:
-    high = int(RACE.specs["max_steps"].high)
-    if text.isdigit() and int(text) <= high:
-        return int(text), []
-    return 0, [f"Link parameter step: {text[:20]!r} is not a step number; showing step 0."]
-
-
 def share_link(run: RaceRun, step: int) -> str:
     """A link that reopens this view anywhere: every changed setting and the step shown."""
-    base = (st.context.url or "").split("?")[0]
-    lesson = {"lesson": run.lesson.key} if run.lesson and run.lesson.config == run.config else {}
-    query = {**lesson, **RACE.to_query(run.config), **({"step": str(step)} if step else {})}
-    return base + ("?" + urlencode(query) if query else "")
+    return links.share(run.config, step, run.lesson)
 
 
 def apply(run: RaceRun, config: RaceConfig) -> None:
@@ -231,11 +208,10 @@ def tick(run: RaceRun) -> None:
 
 def settings(run: RaceRun) -> None:
     """Read what the widgets say, apply it, then draw the sidebar's widgets."""
-    widgets.load(run.config)
-    config, notes = widgets.read(run.config)
-    widgets.load(config, force=True)  # a refused value springs back on its widget
+    config, notes = widgets.take(run.config)
     run.notes.extend(notes)
     apply(run, config)
+    run.query = links.sync_address(run.config, run.lesson)
     bar = st.sidebar
     with bar.expander("Data: y = weight·x + bias + noise", expanded=True):
         for name in ("true_weight", "true_bias", "noise", "n_points", "x_min", "x_max", "seed"):
