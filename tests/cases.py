@@ -4,6 +4,17 @@ import numpy as np
 
 from linreg import Dataset, split, synthetic_line, synthetic_linear
 
+CROP = np.array(
+    [
+        [73, 67, 43, 56, 70],
+        [91, 88, 64, 81, 101],
+        [87, 134, 58, 119, 133],
+        [102, 43, 37, 22, 37],
+        [69, 96, 70, 103, 119],
+    ],
+    dtype=np.float64,
+)  # seed 001's table (temperature, rainfall, humidity -> apples, oranges), typed in
+
 
 def noisy_line() -> Dataset:
     """60 noisy points on y = 1.5x - 0.5 with 10 % outliers, ordered 80/20 split."""

@@ -6,6 +6,7 @@ import string
 
 import numpy as np
 import pytest
+from cases import CROP as CROP_VALUES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,16 +23,6 @@ CROP = (
     "69,96,70,103,119\n"
 )
 CROP_COLUMNS = ("temperature", "rainfall", "humidity", "apples", "oranges")
-CROP_VALUES = np.array(
-    [
-        [73, 67, 43, 56, 70],
-        [91, 88, 64, 81, 101],
-        [87, 134, 58, 119, 133],
-        [102, 43, 37, 22, 37],
-        [69, 96, 70, 103, 119],
-    ],
-    dtype=np.float64,
-)
 
 
 def refused(source) -> str:

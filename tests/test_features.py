@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from cases import CROP
 from torch.utils.data import DataLoader, TensorDataset
 
 from linreg import features
@@ -15,17 +16,6 @@ from linreg.data import crop_yields, split
 from linreg.landscape import loss_at
 from linreg.surfaces import loss_grid
 from linreg.trainer import initial_params
-
-CROP = np.array(
-    [
-        [73, 67, 43, 56, 70],
-        [91, 88, 64, 81, 101],
-        [87, 134, 58, 119, 133],
-        [102, 43, 37, 22, 37],
-        [69, 96, 70, 103, 119],
-    ],
-    dtype=np.float64,
-)  # seed 001's table, typed in from the tutorial
 
 
 def numpy_descent(x, y, theta, lr, batches):

@@ -5,14 +5,13 @@ and the tutorial's printed endings. Charts are a custom component AppTest cannot
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from pagetest import Page
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/3_From_scratch.py"
 X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
 Y = np.array([50.0, 110.0, 170.0])
@@ -27,15 +26,8 @@ def oracle(steps: int, start=(0.1, 0.1), lr=1e-4, dtype=np.float64) -> np.ndarra
     return w.astype(np.float64)
 
 
-def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+page = Page(PAGE, prefix="scratch", state="scratch", timeout=90)
+open_page = page.open
 
 
 def table(at: AppTest):
@@ -217,7 +209,7 @@ def test_live_tick_takes_speed_epochs_and_stops_at_the_step_limit(monkeypatch):
     at = open_page()
     at.slider(key="scratch.speed").set_value(7).run()
     at.button(key="scratch.btn.run").click().run()
-    run = at.session_state["scratch"]
+    run = page.run_of(at)
     assert run.running and run.config.speed == 7
     base = run.ways.steps  # the rerun that drew Pause took the first tick already
     assert base == 7

@@ -5,7 +5,7 @@ Fixtures:
   base_url    (session)  its URL, e.g. http://localhost:41234
   browser     (session)  Chromium from /usr/bin/chromium
   page        (function) a fresh 1600×1200 page; console errors and page errors fail the test
-  shot        (function) shot() saves shots/<test name>.png
+  shot        (function) shot() saves shots/<test module>__<test name>.png
 
 Helpers live in `harness.py` (shared with the browser benchmarks): wait_idle, wait_charts,
 runs, button, chart, assert_clean, console_errors.
@@ -82,17 +82,18 @@ def page(browser, app_server, request):
 
 
 def screenshot(page, request, suffix: str = "") -> Path:
-    """Save shots/<test name><suffix>.png (the folder is git-ignored)."""
+    """Save shots/<test module>__<test name><suffix>.png (the folder is git-ignored); the
+    module's name keeps two pages' tests of the same name from overwriting each other."""
     SHOTS.mkdir(exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
-    path = SHOTS / f"{name}{suffix}.png"
+    test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+    path = SHOTS / f"{request.node.module.__name__}__{test}{suffix}.png"
     page.screenshot(path=str(path))
     return path
 
 
 @pytest.fixture
 def shot(page, request):
-    """shot() saves a screenshot of the page as shots/<test name>.png."""
+    """shot() saves a screenshot of the page as shots/<test module>__<test name>.png."""
     return lambda suffix="": screenshot(page, request, suffix)
 
 
