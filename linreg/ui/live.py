@@ -162,6 +162,7 @@ def step(run: Run, k: int) -> None:
 
 def tick(run: Run) -> None:
     """One live update; stops the run when it diverges, converges or hits the limit."""
+    torch.set_num_threads(1)  # a fragment rerun runs in a thread of its own
     now = time.perf_counter()
     if run.last_tick and now - run.last_tick < 2.0:  # how far apart updates come, smoothed
         run.tick_gap = 0.7 * run.tick_gap + 0.3 * (now - run.last_tick)

@@ -99,4 +99,12 @@ def widget(name: str, where=st, disabled: bool = False, table: Table = FIT):
         )
     if kind is int:
         return where.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
-    return where.slider(spec.label, float(spec.low), float(spec.high), step=spec.step, **common)
+    digits = max(0, -int(np.floor(np.log10(spec.step)))) if spec.step else 2
+    return where.slider(
+        spec.label,
+        float(spec.low),
+        float(spec.high),
+        step=spec.step,
+        format=f"%.{max(digits, 2)}f",  # β₂ = 0.999 must not read 1.00
+        **common,
+    )
