@@ -49,12 +49,13 @@ def _weight(t: int, f: int):
         low=-10.0,
         high=10.0,
         step=0.1,
+        box=True,
     )
 
 
 def _bias(t: int):
     return setting(
-        TRUE_BIASES[t], f"b[{t + 1}]", bias_name(t), DATA, low=-10.0, high=10.0, step=0.1
+        TRUE_BIASES[t], f"b[{t + 1}]", bias_name(t), DATA, low=-10.0, high=10.0, step=0.1, box=True
     )
 
 

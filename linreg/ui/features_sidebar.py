@@ -22,16 +22,8 @@ def _w(name: str, where=st, disabled: bool = False):
 
 
 def _number(name: str, where, label: str) -> None:
-    """A float box for one entry of the true weights (the table's bounds and step)."""
-    spec = state.TABLE.specs[name]
-    where.number_input(
-        label,
-        min_value=float(spec.low),
-        max_value=float(spec.high),
-        step=float(spec.step),
-        key=widgets.key(name, state.TABLE),
-        format="%.2f",
-    )
+    """A number box for one entry of the true weights."""
+    widgets.widget(name, where, table=state.TABLE, label=label)
 
 
 def settings(run: state.Run) -> None:

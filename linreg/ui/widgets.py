@@ -6,6 +6,8 @@ default. Widget keys are f"{prefix}.{name}", so two pages never share a widget's
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
@@ -68,9 +70,13 @@ def log_options(low: float, high: float, current: float) -> list[float]:
     return sorted(values)
 
 
-def widget(name: str, where=st, disabled: bool = False, table: Table = FIT):
-    """Draw the widget for one setting; its value lives in st.session_state[key(name)]."""
+def widget(
+    name: str, where=st, disabled: bool = False, table: Table = FIT, label: str | None = None
+):
+    """Draw the widget for one setting (under its own label, or `label`); its value lives
+    in st.session_state[key(name)]."""
     spec, kind, k = table.specs[name], table.kinds[name], key(name, table)
+    spec = dataclasses.replace(spec, label=label) if label else spec
     common = dict(key=k, help=spec.help or None, disabled=disabled)
     if kind is bool:
         return where.toggle(spec.label, **common)
@@ -95,16 +101,21 @@ def widget(name: str, where=st, disabled: bool = False, table: Table = FIT):
             min_value=float(spec.low),
             max_value=float(spec.high),
             step=spec.step or 0.1,
+            format=f"%.{_decimals(spec.step or 0.1)}f",
             **common,
         )
     if kind is int:
         return where.slider(spec.label, int(spec.low), int(spec.high), step=1, **common)
-    digits = max(0, -int(np.floor(np.log10(spec.step)))) if spec.step else 2
     return where.slider(
         spec.label,
         float(spec.low),
         float(spec.high),
         step=spec.step,
-        format=f"%.{max(digits, 2)}f",  # β₂ = 0.999 must not read 1.00
+        format=f"%.{_decimals(spec.step)}f",  # β₂ = 0.999 must not read 1.00
         **common,
     )
+
+
+def _decimals(step: float | None) -> int:
+    """Decimals enough to show a multiple of `step` (at least 2)."""
+    return max(2, -int(np.floor(np.log10(step)))) if step else 2
