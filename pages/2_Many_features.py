@@ -6,14 +6,17 @@ from linreg.ui import features_panels as panels
 from linreg.ui import features_sidebar as sidebar
 from linreg.ui import features_state as state
 from linreg.ui import features_view as view
-from linreg.ui import links, page
+from linreg.ui import links, page, presenter
 from linreg.ui.plot import ticker
 
 page.setup("Many features", "🍎")
 run = state.current_run()
 sidebar.settings(run)
 
-st.title("Many features: several inputs, several outputs")
+title, switch = st.columns([5, 1], vertical_alignment="bottom")
+title.title("Many features: several inputs, several outputs")
+with switch:
+    presenter.switch(state.TABLE)
 names = f"{', '.join(run.raw.feature_names)} → {', '.join(run.raw.target_names)}"
 st.caption(
     f"{len(run.raw.x_train)} rows of {names}. A linear model Ŷ = X Wᵀ + b learns a weight "

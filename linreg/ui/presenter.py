@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from linreg.settings import FIT, Table
 from linreg.ui import widgets
 
 CSS = """
@@ -17,9 +18,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { di
 """
 
 
-def switch() -> bool:
+def switch(table: Table = FIT) -> bool:
     """The presenter-mode toggle (on the page itself, since the sidebar hides); its value."""
-    on = widgets.widget("presenter")
+    on = widgets.widget("presenter", table=table)
     if on:
         st.html(CSS)
     return bool(on)
