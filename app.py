@@ -34,14 +34,16 @@ for column, (path, label, icon) in zip(st.columns(len(pages)), pages, strict=Tru
 st.subheader("Lessons")
 st.caption("Each opens its page with the lesson's settings; the page says what to look for.")
 lessons = [p for p in PRESETS if page.exists(p.page)]
-columns = st.columns(3)
-for i, preset in enumerate(lessons):
-    with columns[i % 3].container(border=True, height="stretch"):
-        st.markdown(f"**{preset.title}**")
-        st.caption(preset.notice)
-        st.page_link(
-            preset.page,
-            label="Open this lesson",
-            icon="▶️",
-            query_params={"lesson": preset.key, **preset.query},
-        )
+names = {path: (label, icon) for path, label, icon in page.PAGES}
+for row in range(0, len(lessons), 3):  # rows of three, so the cards of a row line up
+    for column, preset in zip(st.columns(3), lessons[row : row + 3], strict=False):
+        label, icon = names[preset.page]
+        with column.container(border=True, height="stretch"):
+            st.markdown(f"**{preset.title}**")
+            st.caption(preset.notice)
+            st.page_link(
+                preset.page,
+                label=f"Open this lesson ({label})",
+                icon="▶️",
+                query_params=preset.link,
+            )
