@@ -7,7 +7,7 @@ import numpy as np
 from linreg.figures.isolines import isolines
 from linreg.figures.raster import colourise, png_data_uri
 from linreg.figures.scale import log_scale
-from linreg.figures.style import CLASSIC, Style, figure, trace
+from linreg.figures.style import CLASSIC, Style, figure, point, trace
 
 
 def arrow(
@@ -38,57 +38,43 @@ def landmarks(start, truth, minimum, loss_label: str, style: Style, others=None)
     `others` maps other losses' labels to their minima, drawn small and hollow."""
     s = style.marker_size + 6
     out = [
-        trace(
-            "scatter",
-            x=[p[0]],
-            y=[p[1]],
+        point(
+            p,
+            f"Minimum of {label}",
+            dict(
+                symbol="x-thin-open", size=s - 4, color="white", line=dict(color="white", width=2)
+            ),
             mode="markers+text",
-            name=f"Minimum of {label}",
             text=[label.split(" ")[0]],
             textposition="top center",
             showlegend=False,
             textfont=dict(color="white", size=style.font_size - 2),
-            marker=dict(
-                symbol="x-thin-open", size=s - 4, color="white", line=dict(color="white", width=2)
-            ),
         )
         for label, p in (others or {}).items()
-    ] + [
-        trace(
-            "scatter",
-            x=[start[0]],
-            y=[start[1]],
-            mode="markers",
-            name="Start",
-            marker=dict(
-                symbol="square", size=s - 2, color="white", line=dict(color=style.current, width=2)
-            ),
-        )
     ]
-    if truth is not None:
-        out.append(
-            trace(
-                "scatter",
-                x=[truth[0]],
-                y=[truth[1]],
-                mode="markers",
-                name="True (w, b)",
-                marker=dict(
-                    symbol="star", size=s + 2, color=style.truth, line=dict(color="white", width=1)
-                ),
-            )
-        )
-    out.append(
-        trace(
-            "scatter",
-            x=[minimum[0]],
-            y=[minimum[1]],
-            mode="markers",
-            name=f"Minimum of {loss_label}",
-            marker=dict(symbol="x", size=s, color=style.minimum, line=dict(color="white", width=1)),
-        )
+    edge = dict(color="white", width=1)
+    square = dict(
+        symbol="square", size=s - 2, color="white", line=dict(color=style.current, width=2)
     )
+    out.append(point(start, "Start", square))
+    if truth is not None:
+        star = dict(symbol="star", size=s + 2, color=style.truth, line=edge)
+        out.append(point(truth, "True (w, b)", star))
+    cross = dict(symbol="x", size=s, color=style.minimum, line=edge)
+    out.append(point(minimum, f"Minimum of {loss_label}", cross))
     return out
+
+
+def path_line(path: np.ndarray, name: str, style: Style) -> dict:
+    """The path taken so far, (m, 2) rows of the two parameters, as a line."""
+    return trace(
+        "scatter",
+        x=path[:, 0],
+        y=path[:, 1],
+        mode="lines",
+        name=name,
+        line=dict(color=style.path, width=style.line_width),
+    )
 
 
 STATIC = ("contour-lines", "contour-scale", "contour-hover")  # uids of the backdrop traces
@@ -211,16 +197,7 @@ def contour_figure(
             )
         )
     path = np.asarray(path)
-    traces.append(
-        trace(
-            "scatter",
-            x=path[:, 0],
-            y=path[:, 1],
-            mode="lines",
-            name="Path",
-            line=dict(color=style.path, width=style.line_width),
-        )
-    )
+    traces.append(path_line(path, "Path", style))
     traces += landmarks(
         start if start is not None else path[0], truth, minimum, loss_label, style, other_minima
     )
@@ -254,35 +231,34 @@ def contour_figure(
                 dash="dot",
             )
         )
-    traces.append(
-        trace(
-            "scatter",
-            x=[current[0]],
-            y=[current[1]],
-            mode="markers",
-            name="Now",
-            marker=dict(
-                size=style.marker_size + 7, color=style.current, line=dict(color="white", width=2)
-            ),
-        )
+    now = dict(size=style.marker_size + 7, color=style.current, line=dict(color="white", width=2))
+    traces.append(point(current, "Now", now))
+    return contour_layout(traces, back, weights, biases, "Loss contour", style, height)
+
+
+def plane_axes(weights, biases) -> tuple[dict, dict]:
+    """The weight (x) and bias (y) axes over a loss grid: the grid's range, no grid lines."""
+    weight = dict(
+        title=dict(text="weight"), range=[weights[0], weights[-1]], showgrid=False, zeroline=False
     )
+    bias = dict(
+        title=dict(text="bias"), range=[biases[0], biases[-1]], showgrid=False, zeroline=False
+    )
+    return weight, bias
+
+
+def contour_layout(
+    traces: list[dict], back: dict, weights, biases, title: str, style: Style, height: int
+) -> dict:
+    """`traces` over the loss picture of `back` (see `backdrop`), on the plane's axes."""
+    xaxis, yaxis = plane_axes(weights, biases)
     return figure(
         traces,
         style.layout(
             height=height,
-            title=dict(text="Loss contour", x=0.5, y=0.98),
+            title=dict(text=title, x=0.5, y=0.98),
             images=[back["image"]],
-            xaxis=dict(
-                title=dict(text="weight"),
-                range=[weights[0], weights[-1]],
-                showgrid=False,
-                zeroline=False,
-            ),
-            yaxis=dict(
-                title=dict(text="bias"),
-                range=[biases[0], biases[-1]],
-                showgrid=False,
-                zeroline=False,
-            ),
+            xaxis=xaxis,
+            yaxis=yaxis,
         ),
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.parity import COLORS, PROJECTOR_COLORS
+from linreg.figures.frames import frame_steps, play_buttons, step_slider
+from linreg.figures.loss_curve import decades
+from linreg.figures.parity import diagonal, target_points
 from linreg.figures.style import CLASSIC, Style, figure, trace
 
 FRAMES = 120  # at most this many recorded steps become frames
@@ -14,7 +16,7 @@ FRAMES = 120  # at most this many recorded steps become frames
 
 def replay_steps(n_steps: int, frames: int = FRAMES) -> np.ndarray:
     """The recorded steps that become frames: evenly spread, first and last included."""
-    return np.unique(np.linspace(0, n_steps - 1, min(n_steps, frames)).astype(int))
+    return frame_steps(n_steps, frames)
 
 
 def features_replay_figure(
@@ -29,21 +31,9 @@ def features_replay_figure(
     height: int = 440,
 ) -> dict:
     """`predicted` (m, n, k) and `loss` (m,) at each of the m `steps` being replayed."""
-    colors = PROJECTOR_COLORS if style.font_size > 16 else COLORS
-    lo, hi = axis_range
 
     def points(i: int) -> list[dict]:
-        return [
-            trace(
-                "scatter",
-                x=actual[:, j],
-                y=np.clip(predicted[i][:, j], lo - (hi - lo), hi + (hi - lo)),
-                mode="markers",
-                name=str(name),
-                marker=dict(color=colors[j % len(colors)], size=style.marker_size + 3),
-            )
-            for j, name in enumerate(target_names)
-        ] + [
+        return target_points(actual, predicted[i], target_names, axis_range, style) + [
             trace(
                 "scatter",
                 x=[steps[i]],
@@ -58,15 +48,7 @@ def features_replay_figure(
         ]
 
     still = [
-        trace(
-            "scatter",
-            x=[lo, hi],
-            y=[lo, hi],
-            mode="lines",
-            name="perfect",
-            hoverinfo="skip",
-            line=dict(color=style.truth, width=1, dash="dash"),
-        ),
+        diagonal(axis_range, style),
         trace(
             "scatter",
             x=steps,
@@ -83,36 +65,8 @@ def features_replay_figure(
     frames = [
         dict(name=str(int(steps[i])), data=points(i), traces=moving) for i in range(len(steps))
     ]
-    still_frame = dict(
-        frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0)
-    )
-    play = dict(
-        label="▶ Play",
-        method="animate",
-        args=[
-            None,
-            dict(
-                frame=dict(duration=1000 / fps, redraw=False),
-                fromcurrent=True,
-                transition=dict(duration=0),
-                mode="immediate",
-            ),
-        ],
-    )
-    pause = dict(label="❚❚ Pause", method="animate", args=[[None], still_frame])
-    slider = dict(
-        active=0,
-        y=-0.1,
-        x=0.1,
-        len=0.9,
-        currentvalue=dict(prefix="step "),
-        steps=[
-            dict(label=f["name"], method="animate", args=[[f["name"]], still_frame]) for f in frames
-        ],
-    )
     positive = loss[np.isfinite(loss) & (loss > 0)]
-    low = np.floor(np.log10(positive.min())) if positive.size else 0.0
-    high = max(np.ceil(np.log10(positive.max())), low + 1) if positive.size else 1.0
+    log_range = decades(positive.min(), positive.max()) if positive.size else [0.0, 1.0]
     layout = style.layout(
         height=height,
         title=dict(text=""),  # the toggle above names it; the modebar sits up there
@@ -122,20 +76,9 @@ def features_replay_figure(
         xaxis2=dict(
             domain=[0.6, 1], range=[0, max(float(steps[-1]), 1.0)], title=dict(text="step")
         ),
-        yaxis2=dict(anchor="x2", type="log", range=[low, high], title=dict(text="train MSE (log)")),
+        yaxis2=dict(anchor="x2", type="log", range=log_range, title=dict(text="train MSE (log)")),
         legend=dict(orientation="h", x=0, y=1.1, yanchor="bottom"),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                y=-0.1,
-                xanchor="right",
-                yanchor="top",
-                buttons=[play, pause],
-                showactive=False,
-            )
-        ],
-        sliders=[slider],
+        updatemenus=[play_buttons(1000 / fps, y=-0.1)],
+        sliders=[step_slider(frames, x=0.1, y=-0.1)],
     )
     return {**figure(still + points(0), layout), "frames": frames}

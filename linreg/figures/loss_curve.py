@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.style import CLASSIC, Style, figure, trace
+from linreg.figures.style import CLASSIC, Style, figure, point, trace
 
 
 def loss_figure(
@@ -43,59 +43,78 @@ def loss_figure(
             )
         )
     i = int(np.clip(current, 0, len(steps) - 1))
-    values = np.concatenate([train, test])
-    values = values[np.isfinite(values)]
-    log = log_y and bool((values > 0).any())
-    low = float(values[values > 0].min()) if log else 0.0
-    top = nice_ceiling(float(values.max()) if values.size else 1.0)
+    log, low, top = loss_bounds(np.concatenate([train, test]), log_y)
     # The step marker is a trace and the axes move in nice jumps, so that most updates
     # change only trace data: the browser can then move the traces without a redraw.
-    traces.append(
-        trace(
-            "scatter",
-            x=[steps[i], steps[i]],
-            y=[low, top],
-            mode="lines",
-            name="Step shown",
-            showlegend=False,
-            hoverinfo="skip",
-            line=dict(color=style.current, width=1, dash="dot"),
-        )
-    )
-    traces.append(
-        trace(
-            "scatter",
-            x=[steps[i]],
-            y=[train[i]],
-            mode="markers",
-            name="Step shown",
-            marker=dict(
-                color=style.current,
-                size=style.marker_size + 4,
-                symbol="circle-open",
-                line=dict(width=3),
-            ),
-        )
-    )
+    traces.append(step_line(steps[i], low, top, style.current))
+    traces.append(step_marker(steps[i], train[i], style))
     shapes = [] if stopped_at is None else [vline(float(stopped_at), style.minimum, 2, "dash")]
-    if log:
-        # Whole decades: the range changes rarely, and it is explicit, because a redraw-free
-        # update in the browser never recomputes an autorange.
-        decades = [float(np.floor(np.log10(low))), float(np.ceil(np.log10(top)))]
-        decades[1] = max(decades[1], decades[0] + 1)
-        yaxis = dict(type="log", title=dict(text="loss (log scale)"), range=decades)
-    else:
-        yaxis = dict(title=dict(text="loss"), range=[0, top])
     return figure(
         traces,
         style.layout(
             height=height,
             title=dict(text="Loss", x=0.5, y=0.98),
             shapes=shapes,
-            yaxis=yaxis,
-            xaxis=dict(title=dict(text="step"), range=[0, nice_ceiling(max(float(steps[-1]), 10))]),
+            yaxis=loss_axis(log, low, top, "loss"),
+            xaxis=step_axis(steps[-1]),
         ),
     )
+
+
+def loss_bounds(values, log_y: bool) -> tuple[bool, float, float]:
+    """(log, low, top) for an axis that holds every finite value: log only if asked and
+    some value is positive, low the smallest positive value (0 on a linear axis), top the
+    nice ceiling of the largest."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    values = values[np.isfinite(values)]
+    log = log_y and bool((values > 0).any())
+    low = float(values[values > 0].min()) if log else 0.0
+    top = nice_ceiling(float(values.max()) if values.size else 1.0)
+    return log, low, top
+
+
+def decades(low: float, top: float) -> list[float]:
+    """A log axis's range in whole decades around [low, top], one decade at least.
+
+    Whole decades: the range changes rarely, and it is explicit, because a redraw-free
+    update in the browser never recomputes an autorange."""
+    bottom = float(np.floor(np.log10(low)))
+    return [bottom, max(float(np.ceil(np.log10(top))), bottom + 1)]
+
+
+def loss_axis(log: bool, low: float, top: float, title: str) -> dict:
+    """A loss axis from `loss_bounds`: whole decades on a log axis, else 0 to top."""
+    if log:
+        return dict(type="log", title=dict(text=f"{title} (log scale)"), range=decades(low, top))
+    return dict(title=dict(text=title), range=[0, top])
+
+
+def step_axis(last_step: float) -> dict:
+    """The step axis: 0 to a nice ceiling of the last step (10 at least)."""
+    return dict(title=dict(text="step"), range=[0, nice_ceiling(max(float(last_step), 10))])
+
+
+def step_line(step: float, low: float, top: float, color: str) -> dict:
+    """A dotted vertical line at the step on show, from low to top (a trace, not a shape,
+    so that moving it needs no redraw)."""
+    return trace(
+        "scatter",
+        x=[step, step],
+        y=[low, top],
+        mode="lines",
+        name="Step shown",
+        showlegend=False,
+        hoverinfo="skip",
+        line=dict(color=color, width=1, dash="dot"),
+    )
+
+
+def step_marker(step: float, loss: float, style: Style, name: str = "Step shown") -> dict:
+    """A hollow ring on a loss curve at the step on show."""
+    ring = dict(
+        color=style.current, size=style.marker_size + 4, symbol="circle-open", line=dict(width=3)
+    )
+    return point((step, loss), name, ring)
 
 
 def nice_ceiling(value: float) -> float:
@@ -109,14 +128,19 @@ def nice_ceiling(value: float) -> float:
     return float(10 * power)
 
 
-def vline(x: float, color: str, width: float, dash: str) -> dict:
-    """A vertical line across the whole plot at x."""
+def vline(
+    x: float, color: str, width: float, dash: str, xref: str | None = None, yref: str = "paper"
+) -> dict:
+    """A vertical line at x across the whole plot (or, with yref "y2 domain", across the
+    panel of axis y2)."""
+    where = {} if xref is None else {"xref": xref}
     return dict(
         type="line",
         x0=x,
         x1=x,
         y0=0,
         y1=1,
-        yref="paper",
+        yref=yref,
         line=dict(color=color, width=width, dash=dash),
+        **where,
     )

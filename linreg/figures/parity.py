@@ -25,6 +25,46 @@ def parity_range(*arrays) -> list[float]:
     return [bottom, top]
 
 
+def target_colors(style: Style) -> tuple[str, ...]:
+    """One colour per target, in the style's look."""
+    return PROJECTOR_COLORS if style.font_size > 16 else COLORS
+
+
+def diagonal(axis_range: list[float], style: Style) -> dict:
+    """The dashed line predicted = actual, where a perfect model puts every point."""
+    lo, hi = axis_range
+    return trace(
+        "scatter",
+        x=[lo, hi],
+        y=[lo, hi],
+        mode="lines",
+        name="perfect",
+        hoverinfo="skip",
+        line=dict(color=style.truth, width=1, dash="dash"),
+    )
+
+
+def target_points(
+    actual: np.ndarray, predicted: np.ndarray, target_names, axis_range: list[float], style: Style
+) -> list[dict]:
+    """Predicted (n, k) against actual (n, k), one trace per target; a prediction far off
+    the range is drawn at one range's width beyond it."""
+    colors = target_colors(style)
+    lo, hi = axis_range
+    return [
+        trace(
+            "scatter",
+            x=actual[:, j],
+            y=np.clip(predicted[:, j], lo - (hi - lo), hi + (hi - lo)),
+            mode="markers",
+            name=str(name),
+            marker=dict(color=colors[j % len(colors)], size=style.marker_size + 3),
+            hovertemplate=f"actual %{{x:.4g}}<br>predicted %{{y:.4g}}<extra>{name}</extra>",
+        )
+        for j, name in enumerate(target_names)
+    ]
+
+
 def parity_figure(
     actual: np.ndarray,
     predicted: np.ndarray,
@@ -34,33 +74,9 @@ def parity_figure(
     height: int = 360,
 ) -> dict:
     """Scatter of predicted (y axis) against actual (x axis) for each target."""
-    colors = PROJECTOR_COLORS if style.font_size > 16 else COLORS
-    lo, hi = axis_range
-    traces = [
-        trace(
-            "scatter",
-            x=[lo, hi],
-            y=[lo, hi],
-            mode="lines",
-            name="perfect",
-            hoverinfo="skip",
-            line=dict(color=style.truth, width=1, dash="dash"),
-        )
-    ]
-    for j, name in enumerate(target_names):
-        traces.append(
-            trace(
-                "scatter",
-                x=actual[:, j],
-                y=np.clip(predicted[:, j], lo - (hi - lo), hi + (hi - lo)),
-                mode="markers",
-                name=str(name),
-                marker=dict(color=colors[j % len(colors)], size=style.marker_size + 3),
-                hovertemplate="actual %{x:.4g}<br>predicted %{y:.4g}<extra>"
-                + str(name)
-                + "</extra>",
-            )
-        )
+    traces = [diagonal(axis_range, style)] + target_points(
+        actual, predicted, target_names, axis_range, style
+    )
     return figure(
         traces,
         style.layout(

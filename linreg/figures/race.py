@@ -13,11 +13,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from linreg.figures.contour import backdrop, landmarks
-from linreg.figures.loss_curve import nice_ceiling
+from linreg.figures.contour import backdrop, contour_layout, landmarks
+from linreg.figures.loss_curve import loss_bounds, step_axis, step_line
 from linreg.figures.raster import colourise, png_data_uri
 from linreg.figures.scale import log_scale
-from linreg.figures.style import CLASSIC, figure, trace
+from linreg.figures.style import CLASSIC, figure, point, trace
 
 COLOURS = {
     "sgd": "#000000",
@@ -67,21 +67,30 @@ def path_trace(name: str, label: str, path: np.ndarray, width: float) -> dict:
 
 
 def point_trace(name: str, label: str, x: float, y: float, size: int) -> dict:
-    return trace(
-        "scatter",
-        x=[x],
-        y=[y],
-        mode="markers",
-        name=f"{label} now",
+    marker = dict(
+        symbol=SYMBOLS[name], size=size, color=COLOURS[name], line=dict(color="white", width=1.5)
+    )
+    return point(
+        (x, y),
+        f"{label} now",
+        marker,
         legendgroup=name,
         showlegend=False,
-        marker=dict(
-            symbol=SYMBOLS[name],
-            size=size,
-            color=COLOURS[name],
-            line=dict(color="white", width=1.5),
-        ),
         hovertemplate=f"{label} now<br>weight %{{x:.4f}}<br>bias %{{y:.4f}}<extra></extra>",
+    )
+
+
+def loss_trace(name: str, label: str, loss: np.ndarray, width: float, **extra) -> dict:
+    """One racer's loss against the step, in its colour."""
+    return trace(
+        "scatter",
+        x=np.arange(len(loss)),
+        y=loss,
+        mode="lines",
+        name=label,
+        legendgroup=name,
+        line=dict(color=COLOURS[name], width=width),
+        **extra,
     )
 
 
@@ -107,26 +116,7 @@ def race_contour(
     for name, path in paths.items():
         w, b = np.asarray(path)[-1]
         traces.append(point_trace(name, labels[name], w, b, s.marker_size + 7))
-    return figure(
-        traces,
-        s.layout(
-            height=height,
-            title=dict(text="Paths on the loss contour", x=0.5, y=0.98),
-            images=[back["image"]],
-            xaxis=dict(
-                title=dict(text="weight"),
-                range=[weights[0], weights[-1]],
-                showgrid=False,
-                zeroline=False,
-            ),
-            yaxis=dict(
-                title=dict(text="bias"),
-                range=[biases[0], biases[-1]],
-                showgrid=False,
-                zeroline=False,
-            ),
-        ),
-    )
+    return contour_layout(traces, back, weights, biases, "Paths on the loss contour", s, height)
 
 
 def race_losses(
@@ -140,65 +130,29 @@ def race_losses(
     """Every racer's train loss against the step (`losses`: name -> loss at steps 0..);
     a cross where a racer diverged, a dotted line at the step on show."""
     s = RACE_STYLE
-    traces, values = [], [np.array([])]
+    traces = []
     for name, loss in losses.items():
         loss = np.asarray(loss, dtype=np.float64)
-        values.append(loss[np.isfinite(loss)])
-        traces.append(
-            trace(
-                "scatter",
-                x=np.arange(len(loss)),
-                y=loss,
-                mode="lines",
-                name=labels[name],
-                legendgroup=name,
-                line=dict(color=COLOURS[name], width=s.line_width),
-            )
-        )
+        traces.append(loss_trace(name, labels[name], loss, s.line_width))
         t = min(current, len(loss) - 1)
+        now = dict(symbol=SYMBOLS[name], size=s.marker_size + 5, color=COLOURS[name])
         traces.append(
-            trace(
-                "scatter",
-                x=[t],
-                y=[loss[t]],
-                mode="markers",
-                name=f"{labels[name]} now",
-                legendgroup=name,
-                showlegend=False,
-                marker=dict(symbol=SYMBOLS[name], size=s.marker_size + 5, color=COLOURS[name]),
-            )
+            point((t, loss[t]), f"{labels[name]} now", now, legendgroup=name, showlegend=False)
         )
-    every = np.concatenate(values)
-    log = log_y and bool((every > 0).any())
-    top = nice_ceiling(float(every.max()) if every.size else 1.0)
-    low = float(every[every > 0].min()) if log else 0.0
+    log, low, top = loss_bounds(np.concatenate([[], *map(np.ravel, losses.values())]), log_y)
     for name, at in diverged.items():
         if at is not None and at <= current:
             traces.append(
-                trace(
-                    "scatter",
-                    x=[at],
-                    y=[top],
-                    mode="markers",
-                    name=f"{labels[name]} diverged",
+                point(
+                    (at, top),
+                    f"{labels[name]} diverged",
+                    dict(symbol="x", size=14, color="#d62728", line=dict(width=1)),
                     legendgroup=name,
                     showlegend=False,
-                    marker=dict(symbol="x", size=14, color="#d62728", line=dict(width=1)),
                     hovertemplate=f"{labels[name]} diverged at step {at}<extra></extra>",
                 )
             )
-    traces.append(
-        trace(
-            "scatter",
-            x=[current, current],
-            y=[low, top],
-            mode="lines",
-            name="Step shown",
-            showlegend=False,
-            hoverinfo="skip",
-            line=dict(color=s.current, width=1, dash="dot"),
-        )
-    )
+    traces.append(step_line(current, low, top, s.current))
     longest = max((len(v) for v in losses.values()), default=1)
     if log:  # at least a decade, so that a flat start does not fill the chart with ticks
         hi = np.log10(top)
@@ -217,6 +171,6 @@ def race_losses(
             height=height,
             title=dict(text="Loss of every racer", x=0.5, y=0.98),
             yaxis=yaxis,
-            xaxis=dict(title=dict(text="step"), range=[0, nice_ceiling(max(longest - 1, 10))]),
+            xaxis=step_axis(longest - 1),
         ),
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.race import COLOURS, RACE_STYLE, path_trace, point_trace, race_backdrop
-from linreg.figures.style import trace
+from linreg.figures.contour import plane_axes
+from linreg.figures.frames import frame_steps, play_buttons, step_slider
+from linreg.figures.race import RACE_STYLE, loss_trace, path_trace, point_trace, race_backdrop
 
 FRAMES = 150
 RECENT = 40  # steps before each frame's that its paths draw in full
@@ -34,20 +35,17 @@ def race_replay(
     back = race_backdrop(weights, biases, loss_grid, "loss")
     names = list(paths)
     longest = max(len(p) for p in paths.values())
-    pick = np.unique(np.linspace(0, longest - 1, min(FRAMES, longest)).round().astype(int))
+    pick = frame_steps(longest, FRAMES)
     data = [back["traces"][0]]
     for name in names:
         loss = np.asarray(losses[name], dtype=np.float64)
         data.append(
-            trace(
-                "scatter",
-                x=np.arange(len(loss)),
-                y=loss,
-                mode="lines",
-                name=labels[name],
-                legendgroup=name,
+            loss_trace(
+                name,
+                labels[name],
+                loss,
+                1.5,
                 showlegend=False,
-                line=dict(color=COLOURS[name], width=1.5),
                 opacity=0.45,
                 xaxis="x2",
                 yaxis="y2",
@@ -79,60 +77,17 @@ def race_replay(
         yaxis2.update(type="log", range=[lo - 0.1, hi + 0.1], dtick=1 if hi - lo > 2 else "D2")
     else:
         yaxis2.update(range=[0, float(finite.max()) * 1.05 if finite.size else 1])
+    weight_axis, bias_axis = plane_axes(weights, biases)
     layout = s.layout(
         height=height,
         margin=dict(l=60, r=20, t=50, b=110),
         images=[{**back["image"], "xref": "x", "yref": "y"}],
-        xaxis=dict(
-            domain=[0, 0.48],
-            range=[weights[0], weights[-1]],
-            title=dict(text="weight"),
-            showgrid=False,
-            zeroline=False,
-        ),
-        yaxis=dict(
-            range=[biases[0], biases[-1]], title=dict(text="bias"), showgrid=False, zeroline=False
-        ),
+        xaxis={**weight_axis, "domain": [0, 0.48]},
+        yaxis=bias_axis,
         xaxis2=dict(domain=[0.58, 1.0], range=[0, longest - 1], title=dict(text="step")),
         yaxis2=yaxis2,
-        updatemenus=[_play_buttons(1000 / fps)],
-        sliders=[_slider(frames)],
+        updatemenus=[play_buttons(1000 / fps, y=-0.12)],
+        sliders=[step_slider(frames, x=0.08, y=-0.12)],
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
     )
     return {"data": data, "layout": layout, "frames": frames}
-
-
-def _play_buttons(duration: float) -> dict:
-    animate = dict(transition=dict(duration=0), mode="immediate")
-    play = dict(
-        label="▶ Play",
-        method="animate",
-        args=[None, dict(frame=dict(duration=duration, redraw=False), fromcurrent=True, **animate)],
-    )
-    pause = dict(
-        label="❚❚ Pause",
-        method="animate",
-        args=[[None], dict(frame=dict(duration=0, redraw=False), **animate)],
-    )
-    return dict(
-        type="buttons",
-        direction="left",
-        x=0.0,
-        y=-0.12,
-        xanchor="right",
-        yanchor="top",
-        buttons=[play, pause],
-        showactive=False,
-    )
-
-
-def _slider(frames: list[dict]) -> dict:
-    go = dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0))
-    return dict(
-        active=0,
-        y=-0.12,
-        x=0.08,
-        len=0.9,
-        currentvalue=dict(prefix="step "),
-        steps=[dict(label=f["name"], method="animate", args=[[f["name"]], go]) for f in frames],
-    )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.contour import backdrop
+from linreg.figures.contour import backdrop, plane_axes
+from linreg.figures.frames import frame_steps, play_buttons, step_slider
 from linreg.figures.style import CLASSIC, Style, trace
 
 FRAMES = 150
@@ -38,7 +39,7 @@ def replay_figure(
     xs = np.array([x_all.min(), x_all.max()])
     params, steps = np.asarray(params), np.asarray(steps)
     train_loss = np.asarray(train_loss, dtype=np.float64)
-    pick = np.unique(np.linspace(0, len(steps) - 1, min(FRAMES, len(steps))).round().astype(int))
+    pick = frame_steps(len(steps), FRAMES)
     back = backdrop(weights, biases, loss_grid, style=style)
     w0, b0 = params[0]
 
@@ -126,49 +127,9 @@ def replay_figure(
     ]
     moving_traces = [4, 5, 6, 7]
     frames = [dict(name=str(int(steps[i])), data=moving(i), traces=moving_traces) for i in pick]
-    duration = 1000 / fps
-    play = dict(
-        label="▶ Play",
-        method="animate",
-        args=[
-            None,
-            dict(
-                frame=dict(duration=duration, redraw=False),
-                transition=dict(duration=0),
-                fromcurrent=True,
-                mode="immediate",
-            ),
-        ],
-    )
-    pause = dict(
-        label="❚❚ Pause",
-        method="animate",
-        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
-    )
-    slider = dict(
-        active=0,
-        y=-0.08,
-        x=0.08,
-        len=0.9,
-        currentvalue=dict(prefix="step "),
-        steps=[
-            dict(
-                label=f["name"],
-                method="animate",
-                args=[
-                    [f["name"]],
-                    dict(
-                        frame=dict(duration=0, redraw=False),
-                        mode="immediate",
-                        transition=dict(duration=0),
-                    ),
-                ],
-            )
-            for f in frames
-        ],
-    )
     y_pad = 0.1 * (np.ptp(y_all) or 1.0)
     finite = train_loss[np.isfinite(train_loss)]
+    weight_axis, bias_axis = plane_axes(weights, biases)
     layout = style.layout(
         height=height,
         showlegend=False,
@@ -176,20 +137,8 @@ def replay_figure(
         margin=dict(l=50, r=20, t=40, b=90),
         xaxis=dict(domain=[0, 0.3], title=dict(text="x")),
         yaxis=dict(range=[y_all.min() - y_pad, y_all.max() + y_pad], title=dict(text="y")),
-        xaxis2=dict(
-            domain=[0.36, 0.64],
-            range=[weights[0], weights[-1]],
-            title=dict(text="weight"),
-            showgrid=False,
-            zeroline=False,
-        ),
-        yaxis2=dict(
-            anchor="x2",
-            range=[biases[0], biases[-1]],
-            title=dict(text="bias"),
-            showgrid=False,
-            zeroline=False,
-        ),
+        xaxis2={**weight_axis, "domain": [0.36, 0.64]},
+        yaxis2={**bias_axis, "anchor": "x2"},
         xaxis3=dict(
             domain=[0.72, 1.0], range=[0, max(float(steps[-1]), 1.0)], title=dict(text="step")
         ),
@@ -199,18 +148,7 @@ def replay_figure(
             title=dict(text="train loss"),
         ),
         images=[{**back["image"], "xref": "x2", "yref": "y2"}],
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                y=-0.08,
-                xanchor="right",
-                yanchor="top",
-                buttons=[play, pause],
-                showactive=False,
-            )
-        ],
-        sliders=[slider],
+        updatemenus=[play_buttons(1000 / fps, y=-0.08)],
+        sliders=[step_slider(frames, x=0.08, y=-0.08)],
     )
     return {"data": data, "layout": layout, "frames": frames}

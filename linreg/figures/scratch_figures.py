@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.style import CLASSIC, Style, figure, trace
+from linreg.figures.loss_curve import vline
+from linreg.figures.style import CLASSIC, Style, figure, point, trace
 
 X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
 Y = X @ np.array([10.0, 20.0])
@@ -71,32 +72,16 @@ def path_figure(
                 line=dict(color=COLOURS.get(name.split()[0], style.path), width=style.line_width),
             )
         )
-    traces.append(
-        trace(
-            "scatter",
-            x=[10.0],
-            y=[20.0],
-            mode="markers",
-            name="true w = [10, 20]",
-            marker=dict(
-                symbol="star",
-                size=style.marker_size + 8,
-                color="#ffffff",
-                line=dict(color="#111111", width=1.5),
-            ),
-        )
+    star = dict(
+        symbol="star",
+        size=style.marker_size + 8,
+        color="#ffffff",
+        line=dict(color="#111111", width=1.5),
     )
+    traces.append(point((10.0, 20.0), "true w = [10, 20]", star))
     if current is not None:
-        traces.append(
-            trace(
-                "scatter",
-                x=[current[0]],
-                y=[current[1]],
-                mode="markers",
-                name="step on show",
-                marker=dict(size=style.marker_size + 5, color=style.current),
-            )
-        )
+        now = dict(size=style.marker_size + 5, color=style.current)
+        traces.append(point(current, "step on show", now))
     layout = style.layout(
         xaxis=dict(title=dict(text="w₁"), range=[w1[0], w1[-1]]),
         yaxis=dict(title=dict(text="w₂"), range=[w2[0], w2[-1]]),
@@ -148,19 +133,10 @@ def long_run_figure(
         )
     shapes = []
     if frozen_from is not None:
-        for axis in ("x", "x2"):
-            shapes.append(
-                dict(
-                    type="line",
-                    xref=axis,
-                    yref=f"{'y' if axis == 'x' else 'y2'} domain",
-                    x0=frozen_from,
-                    x1=frozen_from,
-                    y0=0,
-                    y1=1,
-                    line=dict(color=COLOURS["float32"], dash="dash", width=1.5),
-                )
-            )
+        shapes = [
+            vline(frozen_from, COLOURS["float32"], 1.5, "dash", xref=x, yref=f"{y} domain")
+            for x, y in (("x", "y"), ("x2", "y2"))
+        ]
     layout = style.layout(
         height=400,
         xaxis=dict(domain=[0, 0.46], type="log", title=dict(text="epoch (log)")),

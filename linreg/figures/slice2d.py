@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.style import CLASSIC, Style, figure, trace
+from linreg.figures.contour import path_line
+from linreg.figures.style import CLASSIC, Style, figure, point, trace
 
 
 def slice_figure(
@@ -15,7 +16,7 @@ def slice_figure(
     t_values: np.ndarray,
     grid: np.ndarray,
     path: np.ndarray,
-    point: np.ndarray,
+    current: np.ndarray,
     optimum: np.ndarray,
     names: tuple[str, str],
     style: Style = CLASSIC,
@@ -23,9 +24,12 @@ def slice_figure(
     uid: str = "slice",
     title: str = "Loss slice",
 ) -> dict:
-    """Contour of log₁₀ loss over (s, t) = (parameter i, parameter j); path (m, 2)."""
+    """Contour of log₁₀ loss over (s, t) = (parameter i, parameter j), the path (m, 2), the
+    point on show (`current`) and the optimum."""
     floor = max(float(np.nanmin(grid[grid > 0])) if (grid > 0).any() else 1e-12, 1e-12)
     z = np.log10(np.maximum(grid, floor))
+    now = dict(color=style.current, size=style.marker_size + 5, line=dict(width=2, color="white"))
+    cross = dict(color=style.minimum, size=style.marker_size + 8, symbol="x")
     traces = [
         trace(
             "contour",
@@ -41,32 +45,9 @@ def slice_figure(
             hovertemplate=f"{names[0]} %{{x:.4g}}<br>{names[1]} %{{y:.4g}}<br>"
             "log₁₀ loss %{z:.3f}<extra></extra>",
         ),
-        trace(
-            "scatter",
-            x=path[:, 0],
-            y=path[:, 1],
-            mode="lines",
-            name="path",
-            line=dict(color=style.path, width=style.line_width),
-        ),
-        trace(
-            "scatter",
-            x=[point[0]],
-            y=[point[1]],
-            mode="markers",
-            name="step shown",
-            marker=dict(
-                color=style.current, size=style.marker_size + 5, line=dict(width=2, color="white")
-            ),
-        ),
-        trace(
-            "scatter",
-            x=[optimum[0]],
-            y=[optimum[1]],
-            mode="markers",
-            name="optimum",
-            marker=dict(color=style.minimum, size=style.marker_size + 8, symbol="x"),
-        ),
+        path_line(path, "path", style),
+        point(current, "step shown", now),
+        point(optimum, "optimum", cross),
     ]
     return figure(
         traces,

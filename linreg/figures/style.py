@@ -19,6 +19,11 @@ def trace(kind: str, **attrs) -> dict:
     return dict(type=kind, **attrs)
 
 
+def point(at, name: str, marker: dict, mode: str = "markers", **attrs) -> dict:
+    """A single marker at `at` = (x, y)."""
+    return trace("scatter", x=[at[0]], y=[at[1]], mode=mode, name=name, marker=marker, **attrs)
+
+
 def figure(traces: list[dict], layout: dict) -> dict:
     """A Plotly figure spec: {"data": [...], "layout": {...}}."""
     return {"data": traces, "layout": layout}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from linreg.figures.loss_curve import vline
 from linreg.figures.style import CLASSIC, Style, figure, trace
 
 
@@ -83,20 +84,10 @@ def sweep_figure(
     ]
     shapes, notes = [], []
     if critical is not None and np.isfinite(critical) and critical > 0:
-        line = dict(color=style.minimum, width=2, dash="dash")
-        for axis in ("y", "y2"):
-            shapes.append(
-                dict(
-                    type="line",
-                    x0=critical,
-                    x1=critical,
-                    xref="x",
-                    y0=0,
-                    y1=1,
-                    yref=f"{axis} domain",
-                    line=line,
-                )
-            )
+        shapes += [
+            vline(critical, style.minimum, 2, "dash", xref="x", yref=f"{axis} domain")
+            for axis in ("y", "y2")
+        ]
         notes.append(
             dict(
                 x=np.log10(critical),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg.figures.loss_curve import nice_ceiling
-from linreg.figures.parity import COLORS, PROJECTOR_COLORS
+from linreg.figures.loss_curve import loss_axis, loss_bounds, step_axis, step_marker
+from linreg.figures.parity import target_colors
 from linreg.figures.style import CLASSIC, Style, figure, trace
 
 
@@ -22,7 +22,7 @@ def target_loss_figure(
     height: int = 360,
 ) -> dict:
     """The overall train MSE (thick) and each target's (thin) against the step."""
-    colors = PROJECTOR_COLORS if style.font_size > 16 else COLORS
+    colors = target_colors(style)
     traces = [
         trace(
             "scatter",
@@ -44,46 +44,17 @@ def target_loss_figure(
                 line=dict(color=colors[j % len(colors)], width=max(style.line_width - 1, 1)),
             )
         )
-    traces.append(
-        trace(
-            "scatter",
-            x=[current],
-            y=[current_loss],
-            mode="markers",
-            name="step shown",
-            marker=dict(
-                color=style.current,
-                size=style.marker_size + 4,
-                symbol="circle-open",
-                line=dict(width=3),
-            ),
-        )
-    )
-    values = np.concatenate([overall, per_target.ravel()])
-    values = values[np.isfinite(values)]
-    log = log_y and bool((values > 0).any())
-    top = nice_ceiling(float(values.max()) if values.size else 1.0)
+    traces.append(step_marker(current, current_loss, style, name="step shown"))
     # Fixed ranges (whole decades on a log axis): uirevision keeps an autorange from the
     # first draw, and a range that changes only in jumps lets most updates skip a redraw.
-    if log:
-        positive = values[values > 0]
-        low = np.floor(np.log10(positive.min()))
-        high = max(np.ceil(np.log10(positive.max())), low + 1)
-    yaxis = (
-        dict(type="log", title=dict(text="MSE (log scale)"), range=[low, high])
-        if log
-        else dict(title=dict(text="MSE"), range=[0, top])
-    )
+    log, low, top = loss_bounds(np.concatenate([overall, per_target.ravel()]), log_y)
     return figure(
         traces,
         style.layout(
             height=height,
             title=dict(text="Loss, overall and per target", x=0.5, y=0.98),
-            yaxis=yaxis,
-            xaxis=dict(
-                title=dict(text="step"),
-                range=[0, nice_ceiling(max(float(steps[-1]) if len(steps) else 0, 10))],
-            ),
+            yaxis=loss_axis(log, low, top, "MSE"),
+            xaxis=step_axis(steps[-1] if len(steps) else 0),
         ),
     )
 
@@ -121,10 +92,7 @@ def agreement_figure(
                 range=[-18, top],
                 dtick=4,
             ),
-            xaxis=dict(
-                title=dict(text="step"),
-                range=[0, nice_ceiling(max(float(steps[-1]) if len(steps) else 0, 10))],
-            ),
+            xaxis=step_axis(steps[-1] if len(steps) else 0),
             showlegend=False,
         ),
     )
