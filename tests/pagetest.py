@@ -3,8 +3,10 @@ and the page switch are the real ones), click its buttons, set its settings, rer
 
 Each page's test module makes one `Page` and takes its helpers from it:
 
-    page = Page("pages/2_Many_features.py", prefix="features", state="features")
-    open_page, set_setting, run_of = page.open, page.set_setting, page.run_of
+    driver = Page("pages/2_Many_features.py", prefix="features", state="features")
+    open_page, set_setting, run_of = driver.open, driver.set_setting, driver.run_of
+
+(not `page`: the browser tests' fixture and some modules' own fixtures are called that).
 """
 
 from __future__ import annotations

@@ -35,12 +35,12 @@ def tutorial_start(seed: int = 42) -> np.ndarray:
     return torch.cat([model.weight.detach().ravel(), model.bias.detach()]).double().numpy()
 
 
-page = Page(PAGE, prefix="features", state="features")
-open_page, set_setting = page.open, page.set_setting
+driver = Page(PAGE, prefix="features", state="features")
+open_page, set_setting = driver.open, driver.set_setting
 
 
 def run_of(at: AppTest) -> state.Run:
-    return page.run_of(at)
+    return driver.run_of(at)
 
 
 def conditioning_table(at: AppTest):

@@ -60,8 +60,8 @@ def descend(steps, lr=0.01, loss="mae", start=START_PARAMS, x=X[:N_TRAIN], y=Y[:
 
 
 # ---- driving the page ----------------------------------------------------------------------
-page = Page(PAGE, prefix="setting", state="fit")
-open_page, set_setting = page.open, page.set_setting
+driver = Page(PAGE, prefix="setting", state="fit")
+open_page, set_setting = driver.open, driver.set_setting
 
 
 def url(**settings) -> dict[str, str]:
@@ -76,7 +76,7 @@ def shown(at: AppTest) -> dict[str, str]:
 
 
 def run_of(at: AppTest) -> live.Run:
-    return page.run_of(at)
+    return driver.run_of(at)
 
 
 def matches(text: str, value: float, slack: float = 2e-6) -> bool:
@@ -580,7 +580,7 @@ def test_every_setting_at_its_extremes(name):
 @pytest.mark.parametrize("key", [p.key for p in PRESETS if p.page == PAGE])
 def test_a_lesson_link_restores_exactly_its_settings(key):
     preset = BY_KEY[key]
-    at = page.follow({"lesson": key, **preset.query})
+    at = driver.follow({"lesson": key, **preset.query})
     assert not at.exception
     run = at.session_state["fit"]
     assert run.config == DEFAULTS.replace(**preset.changes)
@@ -603,7 +603,7 @@ def test_a_shared_link_round_trips_settings_and_step():
     query = dict(parse_qsl(urlsplit(link).query))
     assert query["step"] == "11"
 
-    fresh = page.follow(query)
+    fresh = driver.follow(query)
     assert not fresh.exception
     again = run_of(fresh)
     assert again.config == first.config

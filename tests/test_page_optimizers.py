@@ -14,21 +14,20 @@ its critical line against 2/λmax of H = 2AᵀA/N computed here with NumPy.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from pagetest import Page, click, rerun
 from streamlit.testing.v1 import AppTest
 
 from linreg.data import line_x
-from linreg.presets import BY_KEY, Preset
+from linreg.presets import BY_KEY
 from linreg.settings import OPTIMIZER_LABELS, OPTIMIZERS
-from linreg.settings.race import LESSONS, RACE, RaceConfig
+from linreg.settings.race import RACE, RaceConfig
 from linreg.trainer import Stepper, TrainSpec
 from linreg.ui import race_state as state
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/4_Optimizers.py"
 
 
@@ -73,34 +72,12 @@ def separate(c: RaceConfig, name: str, steps: int, **overrides) -> Stepper:
 
 
 # ---- driving the page ------------------------------------------------------------------------
-def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+driver = Page(PAGE, prefix="race", state="race")
+open_page, set_setting = driver.open, driver.set_setting
 
 
 def run_of(at: AppTest) -> state.RaceRun:
-    return at.session_state["race"]
-
-
-def rerun(at: AppTest) -> None:
-    at.run()
-    assert not at.exception, at.exception
-
-
-def click(at: AppTest, key: str) -> None:
-    at.button(key=key).click()
-    rerun(at)
-
-
-def set_setting(at: AppTest, name: str, value) -> None:
-    at.get_by_key(f"race.{name}").set_value(value)
-    rerun(at)
+    return driver.run_of(at)
 
 
 def board(at: AppTest):
@@ -385,8 +362,8 @@ def critical_rate(c: RaceConfig) -> float:
 
 
 def test_adam_vs_sgd_lesson_shows_what_it_says():
-    lesson = LESSONS["adam-vs-sgd"]
-    at = open_page(**lesson.query)
+    lesson = BY_KEY["adam-vs-sgd"]
+    at = open_page(**lesson.link)
     run = run_of(at)
     assert run.config == lesson.config and list(run.race.steppers) == ["sgd", "adam"]
     assert lesson.title in at.info[0].value
@@ -401,8 +378,8 @@ def test_adam_vs_sgd_lesson_shows_what_it_says():
 
 
 def test_heavy_ball_lesson_and_an_unknown_lesson():
-    lesson = LESSONS["heavy-ball"]
-    run = run_of(open_page(**lesson.query))
+    lesson = BY_KEY["heavy-ball"]
+    run = run_of(open_page(**lesson.link))
     run.race.step(2000)
     best = least_squares(run.config)
     gap = {n: np.linalg.norm(s.params - best) for n, s in run.race.steppers.items()}
@@ -411,11 +388,7 @@ def test_heavy_ball_lesson_and_an_unknown_lesson():
     assert any("not a lesson" in w.value for w in at.warning)
 
 
-def test_a_landing_page_preset_for_this_page_opens_as_a_lesson(monkeypatch):
-    preset = Preset(
-        "race-test", "A race lesson", "Notice this.", {"adam_lr": 0.2}, PAGE, RaceConfig
-    )
-    monkeypatch.setitem(BY_KEY, preset.key, preset)
-    at = open_page(lesson=preset.key, **preset.query)
-    assert run_of(at).config.adam_lr == 0.2 and "A race lesson" in at.info[0].value
-    assert not at.warning
+def test_another_pages_lesson_is_not_taken_here():
+    at = open_page(**BY_KEY["too-large"].link)
+    assert run_of(at).lesson is None
+    assert any("not a lesson of this page" in w.value for w in at.warning)

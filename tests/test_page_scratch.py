@@ -26,8 +26,8 @@ def oracle(steps: int, start=(0.1, 0.1), lr=1e-4, dtype=np.float64) -> np.ndarra
     return w.astype(np.float64)
 
 
-page = Page(PAGE, prefix="scratch", state="scratch", timeout=90)
-open_page = page.open
+driver = Page(PAGE, prefix="scratch", state="scratch", timeout=90)
+open_page = driver.open
 
 
 def table(at: AppTest):
@@ -209,7 +209,7 @@ def test_live_tick_takes_speed_epochs_and_stops_at_the_step_limit(monkeypatch):
     at = open_page()
     at.slider(key="scratch.speed").set_value(7).run()
     at.button(key="scratch.btn.run").click().run()
-    run = page.run_of(at)
+    run = driver.run_of(at)
     assert run.running and run.config.speed == 7
     base = run.ways.steps  # the rerun that drew Pause took the first tick already
     assert base == 7
