@@ -36,11 +36,7 @@ def tutorial_start(seed: int = 42) -> np.ndarray:
 
 
 driver = Page(PAGE, prefix="features", state="features")
-open_page, set_setting = driver.open, driver.set_setting
-
-
-def run_of(at: AppTest) -> state.Run:
-    return driver.run_of(at)
+open_page, set_setting, run_of = driver.open, driver.set_setting, driver.run_of
 
 
 def conditioning_table(at: AppTest):

@@ -61,7 +61,7 @@ def descend(steps, lr=0.01, loss="mae", start=START_PARAMS, x=X[:N_TRAIN], y=Y[:
 
 # ---- driving the page ----------------------------------------------------------------------
 driver = Page(PAGE, prefix="setting", state="fit")
-open_page, set_setting = driver.open, driver.set_setting
+open_page, set_setting, run_of = driver.open, driver.set_setting, driver.run_of
 
 
 def url(**settings) -> dict[str, str]:
@@ -73,10 +73,6 @@ def shown(at: AppTest) -> dict[str, str]:
     values = pagetest.shown(at)
     assert list(values) == LABELS
     return values
-
-
-def run_of(at: AppTest) -> live.Run:
-    return driver.run_of(at)
 
 
 def matches(text: str, value: float, slack: float = 2e-6) -> bool:

@@ -73,11 +73,7 @@ def separate(c: RaceConfig, name: str, steps: int, **overrides) -> Stepper:
 
 # ---- driving the page ------------------------------------------------------------------------
 driver = Page(PAGE, prefix="race", state="race")
-open_page, set_setting = driver.open, driver.set_setting
-
-
-def run_of(at: AppTest) -> state.RaceRun:
-    return driver.run_of(at)
+open_page, set_setting, run_of = driver.open, driver.set_setting, driver.run_of
 
 
 def board(at: AppTest):
