@@ -76,3 +76,23 @@ def badge(steps: int, running: bool, diverged_at: int | None, converged_at: int 
     if running:
         return ":blue-badge[Running]"
     return ":gray-badge[Paused]" if steps else ":gray-badge[Ready]"
+
+
+def shown_step(
+    run,
+    last: int,
+    key: str,
+    empty: str = "Step 0 of 0: press Step or Run.",
+    label: str = "Step shown",
+) -> int:
+    """The step on show: the newest while running (or just after a step), else wherever the
+    user scrubs. `run` has `follow` and `running`; `last` is its newest step."""
+    if run.follow or st.session_state.get(key, 0) > last:
+        st.session_state[key] = last
+        run.follow = run.running
+    if last == 0:
+        st.caption(empty)
+        return 0
+    return int(
+        st.slider(label, 0, last, key=key, help="Scrub back and forth through the recorded steps.")
+    )

@@ -16,7 +16,7 @@ from linreg.figures.target_loss import agreement_figure, target_loss_figure
 from linreg.landscape import param_names
 from linreg.surfaces import loss_grid
 from linreg.ui import features_state as state
-from linreg.ui.controls import badge, buttons
+from linreg.ui.controls import badge, buttons, shown_step
 from linreg.ui.fit_view import short
 from linreg.ui.plot import live_chart
 
@@ -64,14 +64,8 @@ def pace_hint(run: state.Run) -> None:
 
 
 def timeline(run: state.Run) -> int:
-    last, key = run.stepper.steps, "features.timeline"
-    if run.follow or st.session_state.get(key, 0) > last:
-        st.session_state[key] = last
-        run.follow = run.running
-    if last == 0:
-        st.caption("Step 0 of 0: press Step or Run.")
-        return 0
-    return int(st.slider("Step shown", 0, last, key=key, help="Scrub through the recorded steps."))
+    """The step on show."""
+    return shown_step(run, run.stepper.steps, "features.timeline")
 
 
 def slice_params(run: state.Run) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
 from linreg.settings import LOSS_LABELS
 from linreg.ui import live
-from linreg.ui.controls import badge, buttons
+from linreg.ui.controls import badge, buttons, shown_step
 from linreg.ui.plot import live_chart
 
 
@@ -33,22 +33,8 @@ def controls(run: live.Run) -> None:
 
 
 def timeline(run: live.Run) -> int:
-    """The step on show: the newest while running, else wherever the user scrubs."""
-    last = run.stepper.steps
-    if run.follow or st.session_state.get("timeline", 0) > last:
-        st.session_state["timeline"] = last
-        run.follow = run.running
-    if last == 0:
-        st.caption("Step 0 of 0: press Step or Run.")
-        return 0
-    shown = st.slider(
-        "Step shown",
-        0,
-        last,
-        key="timeline",
-        help="Scrub back and forth through the recorded steps.",
-    )
-    return int(shown)
+    """The step on show."""
+    return shown_step(run, run.stepper.steps, "timeline")
 
 
 def short(value: float, form: str = "{:.4g}") -> str:

@@ -19,7 +19,7 @@ from linreg.settings import DATA, LOSS_LABELS, OPTIMIZER_LABELS, OPTIMIZERS, STA
 from linreg.settings.race import HYPER, RACE
 from linreg.sweep import lr_sweep
 from linreg.ui import race_state as state
-from linreg.ui.controls import buttons
+from linreg.ui.controls import buttons, shown_step
 from linreg.ui.plot import live_chart
 
 NOTICE = {
@@ -91,15 +91,13 @@ def diverged_note(run: state.RaceRun) -> None:
 
 
 def timeline(run: state.RaceRun) -> int:
-    """The step on show: the newest while running, else wherever the user scrubs."""
-    last, key = run.race.steps, "race.timeline"
-    if run.follow or st.session_state.get(key, 0) > last:
-        st.session_state[key] = last
-        run.follow = run.running
-    if last == 0:
-        st.caption("Step 0 of 0: press Step or Run, and every racer takes a step.")
-        return 0
-    return int(st.slider("Step shown", 0, last, key=key, help="Scrub through the race."))
+    """The step on show."""
+    return shown_step(
+        run,
+        run.race.steps,
+        "race.timeline",
+        "Step 0 of 0: press Step or Run, and every racer takes a step.",
+    )
 
 
 def leaderboard(run: state.RaceRun, shown: int) -> None:

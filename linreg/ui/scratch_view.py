@@ -15,7 +15,7 @@ from linreg.scratch_steps import disagreement, walk
 from linreg.settings.scratch import STAGES
 from linreg.ui import scratch_state as state
 from linreg.ui import widgets
-from linreg.ui.controls import buttons
+from linreg.ui.controls import buttons, shown_step
 from linreg.ui.plot import live_chart
 
 TUTORIAL = {"float64": (10.00000008, 19.99999994), "float32": (10.0429, 19.9661)}
@@ -53,22 +53,9 @@ def controls(run: state.Session) -> None:
 
 
 def timeline(run: state.Session) -> int:
-    last = run.ways.steps
-    key = "scratch.timeline"
-    if run.follow or st.session_state.get(key, 0) > last:
-        st.session_state[key] = last
-        run.follow = run.running
-    if last == 0:
-        st.caption("Epoch 0 of 0: press Step or Run.")
-        return 0
-    return int(
-        st.slider(
-            "Epoch shown",
-            0,
-            last,
-            key=key,
-            help="Scrub back and forth through the recorded epochs.",
-        )
+    """The epoch on show."""
+    return shown_step(
+        run, run.ways.steps, "scratch.timeline", "Epoch 0 of 0: press Step or Run.", "Epoch shown"
     )
 
 
