@@ -111,10 +111,8 @@ class ScratchStepper(Stepper):
         lr = self.spec.learning_rate
         w, b = self.model.weight, self.model.bias
         rows = torch.empty(k, self.flat.numel(), dtype=self.flat.dtype)
-        if self._batches is not None and self._iter is None:
-            self._iter = epochs(self._batches)
         for i in range(k):
-            x, y = (self.x_train, self.y_train) if self._iter is None else next(self._iter)
+            x, y = self._next_batch()
             preds = x @ w.t() + b
             diff = preds - y
             loss = torch.sum(diff * diff) / diff.numel()
@@ -152,7 +150,6 @@ class Lockstep:
 
     def __init__(self, data: Dataset, spec: TrainSpec, start, mode: str, compare: bool):
         self.data, self.start, self.mode = data, np.asarray(start, dtype=np.float64), mode
-        self.specs: list[tuple[int, TrainSpec]] = [(0, spec)]  # (from step, settings)
         self.main = stepper(mode, data, spec, self.start)
         self.twin: Stepper | None = None
         if compare:
@@ -170,19 +167,16 @@ class Lockstep:
 
     def configure(self, spec: TrainSpec) -> None:
         """New training settings from the current step on, for both ways."""
-        if spec == self.specs[-1][1]:
-            return
         self.main.configure(spec)
         if self.twin is not None:
             self.twin.configure(spec)
-        self.specs.append((self.main.steps, spec))
 
     def _replay(self, mode: str) -> Stepper:
         """The `mode` way, rebuilt and taken through the same steps and settings changes."""
-        other = stepper(mode, self.data, self.specs[0][1], self.start)
-        for at, spec in self.specs[1:]:
-            other.step(at - other.steps)
-            other.configure(spec)
+        other = stepper(mode, self.data, self.main.segments[0].spec, self.start)
+        for segment in self.main.segments[1:]:
+            other.step(segment.start - other.steps)
+            other.configure(segment.spec)
         other.step(self.main.steps - other.steps)
         return other
 

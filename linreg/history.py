@@ -32,7 +32,6 @@ class History:
         self._grad = np.empty((64, n_params))
         self._train = np.empty(64)
         self._test = np.empty(64)
-        self.events: list[tuple[int, str]] = []  # (step, what changed there)
 
     def __len__(self) -> int:
         return self._n
@@ -51,6 +50,11 @@ class History:
         self._params[s], self._grad[s] = params, grad
         self._train[s], self._test[s] = train_loss, test_loss
         self._n += m
+
+    def rescore_last(self, grad, train_loss, test_loss) -> None:
+        """New gradient and losses for the newest row (its settings changed)."""
+        i = self._n - 1
+        self._grad[i], self._train[i], self._test[i] = grad, train_loss, test_loss
 
     @property
     def params(self) -> np.ndarray:

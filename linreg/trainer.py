@@ -15,12 +15,21 @@ Gradients come one of two ways, chosen by `TrainSpec.gradient`:
 
 Losses and full-batch gradients for the history are computed after each chunk of steps, for
 all its rows at once, so recording every step costs almost nothing.
+
+A run is a timeline: `segments` lists the settings in force and the step each took over
+(`Segment`). Row t belongs to the last segment starting at or before t, and its loss and
+gradient are those of that segment's settings; the step from t to t + 1 was taken with
+them too. At a change, the current row is scored again under the new settings (its old
+numbers are kept in the new segment's `before`), so every row holds what its step used.
+Replaying the segments (`replay`) gives the same parameters bit for bit.
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 import math
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import torch
@@ -45,6 +54,16 @@ WINDOW = 50  # steps over which "no more improvement" is judged
 EXPLODE = 1e4  # a loss this many times the starting scale counts as diverged
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a run under one set of training settings, from step `start` on.
+    `before` is (train loss, test loss) at `start` under the previous settings."""
+
+    start: int
+    spec: TrainSpec
+    before: tuple[float, float] | None = None
+
+
 class Stepper:
     """Advance, reconfigure and reset a run; every step is recorded in `history`."""
 
@@ -63,6 +82,7 @@ class Stepper:
             start = initial_params(d, k, self.spec.seed, self.spec.bias)
         self._build(np.asarray(start, dtype=np.float64))
         self.history = History(self.flat.numel())
+        self.segments = [Segment(0, self.spec)]
         self.diverged_at = self.converged_at = None
         self.message = ""
         self._record(self.flat.detach().double().numpy()[None].copy())
@@ -87,6 +107,25 @@ class Stepper:
         self.y_test = torch.tensor(self.data.y_test, dtype=dtype)
         self._batches = batch_loader(self.x_train, self.y_train, spec)
         self._iter = None
+        self._drawn = 0  # batches drawn from this loader
+
+    def _next_batch(self):
+        """The next (x, y) batch: the whole train set, or the loader's next mini-batch."""
+        if self._batches is None:
+            return self.x_train, self.y_train
+        if self._iter is None:
+            self._iter = epochs(self._batches)
+        self._drawn += 1
+        return next(self._iter)
+
+    def _rewind_batches(self, drawn: int) -> None:
+        """The batch stream as it was after `drawn` batches (a fresh seeded loader, skipped)."""
+        if self._batches is None:
+            return
+        self._batches = batch_loader(self.x_train, self.y_train, self.spec)
+        self._iter, self._drawn = None, 0
+        for _ in range(drawn):
+            self._next_batch()
 
     def _use_gradient(self, gradient: str) -> None:
         """Autograd needs leaves that require grad; the closed form writes .grad itself."""
@@ -95,7 +134,8 @@ class Stepper:
             p.grad = None if gradient == "autograd" else torch.zeros_like(p)
 
     def configure(self, spec: TrainSpec) -> str:
-        """Change training settings mid-run, continuing from the current parameters."""
+        """Change training settings mid-run, continuing from the current parameters. The
+        current row is scored again under the new settings, and a segment begins here."""
         old, theta = self.spec, self.params
         if spec == old:
             return ""
@@ -112,9 +152,40 @@ class Stepper:
             self._build(theta)
         self.diverged_at = self.converged_at = None
         self.message = ""
-        note = ", ".join(changed)
-        self.history.events.append((self.steps, note))
-        return note
+        self._begin_segment(spec)
+        return ", ".join(changed)
+
+    def _begin_segment(self, spec: TrainSpec) -> None:
+        h, here = self.history, self.steps
+        before = (float(h.train_loss[-1]), float(h.test_loss[-1]))
+        if self.segments[-1].start == here:  # no step since the last change: replace it
+            before = self.segments.pop().before
+        if here == 0:
+            before = None
+        if not self.segments or self.segments[-1].spec != spec:
+            self.segments.append(Segment(here, spec, before))
+        rows = h.params[-1:]
+        train, grad = self.evaluate(rows, "train", with_grad=True)
+        h.rescore_last(grad[0], train[0], self.evaluate(rows, "test")[0][0])
+
+    def spec_at(self, step: int) -> TrainSpec:
+        """The settings row `step` was scored with, and its step taken with."""
+        return self.segments[self.segment_index(step)].spec
+
+    def segment_index(self, step: int) -> int:
+        return max(bisect.bisect_right([g.start for g in self.segments], step) - 1, 0)
+
+    def replay(self, steps: int | None = None) -> Stepper:
+        """A fresh stepper taken through the same segments (to `steps`, default all)."""
+        steps = self.steps if steps is None else steps
+        other = type(self)(self.data, self.segments[0].spec, self.start)
+        for segment in self.segments[1:]:
+            if segment.start > steps:
+                break
+            other.step(segment.start - other.steps)
+            other.configure(segment.spec)
+        other.step(steps - other.steps)
+        return other
 
     # ---- reading --------------------------------------------------------------------
     @property
@@ -144,8 +215,11 @@ class Stepper:
         taken = 0
         while taken < k:
             chunk = min(k - taken, CHUNK if not stop_at_convergence else WINDOW)
+            snapshot = self._snapshot()
             rows = self._run(chunk)
             kept = self._bookkeep(rows, stop_at_convergence, tolerance)
+            if self.diverged_at is not None:
+                self._restore(snapshot, kept)
             taken += kept
             if kept < chunk or self.diverged_at is not None:
                 break
@@ -153,18 +227,32 @@ class Stepper:
                 break
         return taken
 
+    def _snapshot(self) -> tuple:
+        state = copy.deepcopy(self.optimizer.state_dict())
+        return self.flat.clone(), state, self._drawn
+
+    def _restore(self, snapshot: tuple, kept: int) -> None:
+        """The state after the last good step, exactly: the parameters, the optimizer's
+        memory and the batch stream as they were before the chunk, then its `kept` steps
+        taken again. (The chunk ran past the bad step, so its state holds infinities.)"""
+        flat, state, drawn = snapshot
+        with torch.no_grad():
+            self.flat.copy_(flat)
+        self.optimizer.load_state_dict(state)
+        self._rewind_batches(drawn)
+        if kept:
+            self._run(kept)
+
     def _run(self, k: int) -> np.ndarray:
         """k raw optimizer steps; returns the k new θ rows."""
         spec, model, opt = self.spec, self.model, self.optimizer
         rows = torch.empty(k, self.flat.numel(), dtype=self.flat.dtype)
-        if self._batches is not None and self._iter is None:
-            self._iter = epochs(self._batches)
         weight, bias, closed = model.weight, model.bias, spec.gradient == "closed-form"
         # torch wraps every Optimizer.step in a profiler label and a hook dispatcher (no hooks
         # are registered here); calling the wrapped step skips that ~40 µs, same update.
         update = getattr(type(opt).step, "__wrapped__", None)
         for i in range(k):
-            xb, yb = (self.x_train, self.y_train) if self._iter is None else next(self._iter)
+            xb, yb = self._next_batch()
             if closed:
                 r = torch.addmm(bias, xb, weight.T) if bias is not None else xb @ weight.T
                 g = losses.residual_gradient(spec.loss, r.sub_(yb), spec.huber_delta)
@@ -195,13 +283,8 @@ class Stepper:
                 f"Diverged at step {self.diverged_at}: the train loss {what} "
                 f"(it was {self.history.train_loss[-1]:.3g}). The learning rate "
                 f"{self.spec.learning_rate:g} is too large here: lower it to go on "
-                "from the last good step (the optimizer's memory starts afresh), or press Reset."
+                "from the last good step, or press Reset."
             )
-            with torch.no_grad():  # back to the last good parameters
-                self.flat.copy_(torch.from_numpy(self.history.params[-1]))
-            # The chunk ran past the bad step, so momentum buffers and running averages hold
-            # infinities: start the optimizer's state afresh from the last good parameters.
-            self.optimizer = make_optimizer(self.spec, self.model.parameters())
         elif stop:
             self._check_convergence(tolerance)
         return n_good
@@ -213,7 +296,7 @@ class Stepper:
 
     def _check_convergence(self, tolerance: float) -> None:
         loss = self.history.train_loss
-        since = self.history.events[-1][0] if self.history.events else 0
+        since = self.segments[-1].start
         t = self.history.plateau(WINDOW, tolerance, since)
         if t is not None:
             self.converged_at = t
@@ -279,6 +362,7 @@ def run(
 
 
 __all__ = [
+    "Segment",
     "TrainSpec",
     "Stepper",
     "batch_loader",

@@ -151,7 +151,7 @@ def test_reset_returns_to_row_zero_and_clears(start):
     stepper.step(10)
     stepper.reset()
     assert len(stepper.history) == 1 and stepper.steps == 0
-    assert stepper.history.events == []
+    assert [g.start for g in stepper.segments] == [0]
     assert stepper.status == "ready"
     assert stepper.diverged_at is None and stepper.converged_at is None
     np.testing.assert_array_equal(stepper.params, first)
@@ -190,7 +190,7 @@ def test_learning_rate_change_keeps_params_and_momentum_buffer():
     # a fresh buffer at step 50 would have given another path
     fresh = momentum_path(data, want[50], [0.03] * 50)
     assert np.abs(fresh[-1] - want[-1]).max() > 1e-3
-    assert stepper.history.events == [(50, "learning_rate")]
+    assert [g.start for g in stepper.segments] == [0, 50]
 
 
 def test_loss_change_keeps_params_and_optimizer_state():
@@ -234,7 +234,7 @@ def test_unchanged_spec_is_a_no_op():
     stepper = Stepper(noisy_line(), F64, start=START)
     stepper.step(5)
     assert stepper.configure(F64) == ""
-    assert stepper.history.events == []
+    assert [g.start for g in stepper.segments] == [0]
 
 
 # ---- random start -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ SHOW_BATCHES = 40  # batches listed around the step shown
 def batches(run: state.Run, t: int) -> None:
     """Which rows go into each batch of the epoch the step shown belongs to."""
     c, n = run.config, len(run.data.x_train)
-    spec = run.lock.specs[-1][1]
+    spec = run.stepper.spec
     since = _last_rebuild(run.lock)
     per = features.batches_per_epoch(n, spec.batch_size)
     if per == 1:
@@ -83,9 +83,11 @@ def _rows(idx: np.ndarray, limit: int = 40) -> str:
 def _last_rebuild(lock: features.Lockstep) -> int:
     """The step at which the loader was last rebuilt (a change other than the rate)."""
     since = 0
-    for (at, spec), (_, old) in zip(lock.specs[1:], lock.specs[:-1], strict=True):
-        if (spec.batch_size, spec.shuffle, spec.dtype) != (old.batch_size, old.shuffle, old.dtype):
-            since = at
+    segments = lock.main.segments
+    for new, old in zip(segments[1:], segments[:-1], strict=False):
+        a, b = new.spec, old.spec
+        if (a.batch_size, a.shuffle, a.dtype) != (b.batch_size, b.shuffle, b.dtype):
+            since = new.start
     return since
 
 
