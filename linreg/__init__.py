@@ -28,6 +28,8 @@ _HOME = {
     "LinregError": "errors",
     "SettingsError": "errors",
     "params_at": "fastpath",
+    "Scaler": "features",
+    "standardise": "features",
     "critical_learning_rate": "landscape",
     "gradient_at": "landscape",
     "hessian_eigenvalues": "landscape",
