@@ -72,22 +72,53 @@ Y_train = torch.tensor(y_train, dtype=DTYPE).unsqueeze(1)
 X_test = torch.tensor(x_test, dtype=DTYPE).unsqueeze(1)
 Y_test = torch.tensor(y_test, dtype=DTYPE).unsqueeze(1)
 
-# ---- model, loss, optimizer -------------------------------------------------------------
+# ---- model, loss, optimizer, batches ----------------------------------------------------
 model = nn.Linear(1, 1, dtype=DTYPE)
 with torch.no_grad():
     model.weight.fill_({weight!r})
     model.bias.fill_({bias!r})
-loss_fn = {loss}
-optimizer = {optimizer}
-{batches}
-# ---- training ---------------------------------------------------------------------------
-for step in range({steps}):
-    xb, yb = next_batch()
-    loss = loss_fn(model(xb), yb)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
 
+
+def rebuild(dtype, make_optimizer, batch_size, shuffle):
+    """A new optimizer and a fresh seeded batch stream, from the current weight and bias
+    (in `dtype`): what linreg does when the optimizer, the batches or the precision change."""
+    global DTYPE, X_train, Y_train, X_test, Y_test, model, optimizer, next_batch
+    weight, bias = model.weight.item(), model.bias.item()
+    DTYPE = dtype
+    X_train, Y_train = X_train.to(dtype), Y_train.to(dtype)
+    X_test, Y_test = X_test.to(dtype), Y_test.to(dtype)
+    model = nn.Linear(1, 1, dtype=dtype)
+    with torch.no_grad():
+        model.weight.fill_(weight)
+        model.bias.fill_(bias)
+    optimizer = make_optimizer(model.parameters())
+    if batch_size <= 0 or batch_size >= len(X_train):
+        next_batch = lambda: (X_train, Y_train)  # noqa: E731 (full batch)
+        return
+    generator = torch.Generator().manual_seed({seed!r})
+    loader = DataLoader(TensorDataset(X_train, Y_train), batch_size=batch_size,
+                        shuffle=shuffle, generator=generator)
+
+    def forever():
+        while True:
+            yield from loader
+
+    stream = forever()
+    next_batch = lambda: next(stream)  # noqa: E731
+
+
+def train(first, last):
+    """Optimizer steps first .. last-1."""
+    for step in range(first, last):
+        xb, yb = next_batch()
+        loss = loss_fn(model(xb), yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+# ---- training ---------------------------------------------------------------------------
+{training}
 with torch.no_grad():
     train_loss = loss_fn(model(X_train), Y_train).item()
     test_loss = loss_fn(model(X_test), Y_test).item() if len(X_test) else float("nan")
@@ -98,29 +129,28 @@ print("train_loss", train_loss)
 print("test_loss", test_loss)
 '''
 
-FULL_BATCH = """
-
-def next_batch():
-    return X_train, Y_train
-"""
-
-MINI_BATCH = """
-generator = torch.Generator().manual_seed({seed!r})
-loader = DataLoader(TensorDataset(X_train, Y_train), batch_size={batch_size!r},
-                    shuffle={shuffle!r}, generator=generator)
-
-
-def batches_forever():
-    while True:
-        yield from loader
-
-
-stream = batches_forever()
-
-
-def next_batch():
-    return next(stream)
-"""
+KEEP_STATE = {"learning_rate", "momentum", "beta1", "beta2", "alpha"}
+HYPER = {
+    "sgd": "lr={lr!r}",
+    "momentum": "lr={lr!r}, momentum={momentum!r}",
+    "nesterov": "lr={lr!r}, momentum={momentum!r}",
+    "adam": "lr={lr!r}, betas=({beta1!r}, {beta2!r})",
+    "rmsprop": "lr={lr!r}, alpha={alpha!r}",
+    "adagrad": "lr={lr!r}",
+}
+TRAINING = (
+    "loss",
+    "huber_delta",
+    "optimizer",
+    "learning_rate",
+    "momentum",
+    "beta1",
+    "beta2",
+    "alpha",
+    "batch_size",
+    "shuffle",
+    "dtype",
+)
 
 
 def _data_code(config: Config, own) -> str:
@@ -143,33 +173,86 @@ def _data_code(config: Config, own) -> str:
     )
 
 
-def pytorch_script(
-    config: Config, start, steps: int, own=None, filename: str = "linreg_run.py"
-) -> str:
-    """A runnable script that takes the same `steps` optimizer steps from `start`."""
-    c = config
-    n = len(own.x) if own is not None else c.n_points
-    full = c.batch_size <= 0 or c.batch_size >= max(int(c.train_fraction * n), 1)
-    hyper = dict(
+def _hyper(c: Config) -> dict:
+    return dict(
         lr=c.learning_rate, momentum=c.momentum, beta1=c.beta1, beta2=c.beta2, alpha=c.alpha
     )
+
+
+def _setup(c: Config) -> str:
+    """The lines that (re)build the optimizer and the batches for settings c."""
+    make = OPTIMIZER_CODE[c.optimizer].format(**_hyper(c)).replace("model.parameters()", "p")
+    return (
+        f"loss_fn = {LOSS_CODE[c.loss].format(delta=c.huber_delta)}\n"
+        f"rebuild(torch.{c.dtype}, lambda p: {make}, {c.batch_size!r}, {c.shuffle!r})"
+    )
+
+
+def _change(old: Config, new: Config) -> str:
+    """The lines for a mid-run change, doing what linreg's Stepper.configure does."""
+    changed = {n for n in TRAINING if getattr(old, n) != getattr(new, n)}
+    if new.optimizer == old.optimizer and changed <= KEEP_STATE:
+        hyper = HYPER[new.optimizer].format(**_hyper(new))
+        return (
+            "for group in optimizer.param_groups:  # the optimizer keeps its state\n"
+            f"    group.update({hyper})"
+        )
+    if changed <= {"loss", "huber_delta"}:
+        return f"loss_fn = {LOSS_CODE[new.loss].format(delta=new.huber_delta)}"
+    return _setup(new)
+
+
+def _training(changes: list[tuple[int, Config]], steps: int) -> str:
+    blocks = [_setup(changes[0][1])]
+    bounds = [at for at, _ in changes[1:] if at < steps] + [steps]
+    first = 0
+    for i, last in enumerate(bounds):
+        if i:
+            old, new = changes[i - 1][1], changes[i][1]
+            blocks.append(f"# step {first}: {_what(old, new)}\n{_change(old, new)}")
+        blocks.append(f"train({first}, {last})")
+        first = last
+    return "\n".join(blocks)
+
+
+def _what(old: Config, new: Config) -> str:
+    return ", ".join(
+        f"{n} {getattr(old, n)!r} -> {getattr(new, n)!r}"
+        for n in TRAINING
+        if getattr(old, n) != getattr(new, n)
+    )
+
+
+def pytorch_script(
+    config: Config,
+    start,
+    steps: int,
+    own=None,
+    filename: str = "linreg_run.py",
+    changes: list[tuple[int, Config]] | None = None,
+) -> str:
+    """A runnable script that takes the same `steps` optimizer steps from `start`, with the
+    run's mid-run `changes` ((step, settings) pairs, the first at step 0) made where they were."""
+    changes = changes or [(0, config)]
+    c = changes[0][1]
+    title = ", then ".join(
+        f"{k.optimizer} {k.loss} lr {k.learning_rate:g}" + (f" from step {at}" if at else "")
+        for at, k in changes
+    )
     return SCRIPT.format(
-        title=f"{c.optimizer}, {c.loss}, learning rate {c.learning_rate:g}",
+        title=title,
         filename=filename,
         dtype=c.dtype,
-        data=_data_code(c, own),
-        n_train_expr=f"min(max(int({c.train_fraction!r} * len(x)), 1), len(x))",
+        data=_data_code(config, own),
+        n_train_expr=f"min(max(int({config.train_fraction!r} * len(x)), 1), len(x))",
         order_expr=(
             "np.arange(len(x))"
-            if c.split == "ordered"
-            else f"np.random.default_rng({c.seed!r}).permutation(len(x))"
+            if config.split == "ordered"
+            else f"np.random.default_rng({config.seed!r}).permutation(len(x))"
         ),
         weight=float(start[0]),
         bias=float(start[1]),
-        loss=LOSS_CODE[c.loss].format(delta=c.huber_delta),
-        optimizer=OPTIMIZER_CODE[c.optimizer].format(**hyper),
-        batches=FULL_BATCH
-        if full
-        else MINI_BATCH.format(seed=c.seed, batch_size=c.batch_size, shuffle=c.shuffle),
+        seed=config.seed,
+        training=_training(changes, int(steps)),
         steps=int(steps),
     )

@@ -8,7 +8,7 @@ from linreg.ui import fit_view as view
 from linreg.ui.plot import ticker
 
 page.setup("Fit a line", "📈")
-run = live.current_run("fit")
+run = live.Run.current()
 upload.panel(run)
 live.settings(run)
 
@@ -31,7 +31,7 @@ links.banner(run.lesson, run.notes)
 @st.fragment
 def panel() -> None:
     if run.running:
-        live.tick(run)
+        run.tick()
     view.controls(run)
     if run.notice:
         st.info(run.notice)
@@ -45,7 +45,7 @@ def panel() -> None:
         st.markdown("**The update rule**, at the step on show")
         view.rule(run, frame)
     links.share_box(
-        live.share_link(run, shown),
+        run.share_link(shown),
         note=" It cannot carry your uploaded file." if run.own is not None else "",
     )
     ticker(run.running, run.stepper.steps)  # while running, the browser asks for more

@@ -94,7 +94,7 @@ def test_formula_like_cells_are_made_safe(text):
 def test_the_animated_page_is_self_contained_and_holds_the_frames():
     from linreg.ui import exports, live
 
-    run = live._new_run(DEFAULTS)
+    run = live.Run(DEFAULTS)
     run.stepper.step(40)
     html = exports.animated_html(run)
     assert '<script src="http' not in html  # plotly.js is inline: it plays offline

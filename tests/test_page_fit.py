@@ -409,15 +409,14 @@ def test_run_and_pause_toggle_running():
 
 
 def _live_run(**changes) -> live.Run:
-    config = DEFAULTS.replace(**changes)
-    return live.Run(config, experiment.new_stepper(config), land=None, land_key=(), running=True)
+    return live.Run(DEFAULTS.replace(**changes), running=True)
 
 
 def test_tick_advances_speed_steps():
     run = _live_run(speed=7)
-    live.tick(run)
+    run.tick()
     assert run.stepper.steps == 7 and run.running and not run.stop_reason
-    live.tick(run)
+    run.tick()
     assert run.stepper.steps == 14 and run.running
     np.testing.assert_allclose(run.stepper.history.params, descend(14), rtol=0, atol=1e-6)
 
@@ -425,7 +424,7 @@ def test_tick_advances_speed_steps():
 def test_tick_stops_at_convergence_when_asked():
     run = _live_run(loss="mse", learning_rate=0.5, speed=50)
     for _ in range(200):
-        live.tick(run)
+        run.tick()
         if not run.running:
             break
     assert not run.running
@@ -441,7 +440,7 @@ def test_tick_runs_on_to_max_steps_without_convergence_stop():
     run = _live_run(loss="mse", learning_rate=0.5, speed=7, max_steps=50, stop_at_convergence=False)
     ticks = 0
     while run.running and ticks < 100:
-        live.tick(run)
+        run.tick()
         ticks += 1
     assert run.stepper.steps == 50 and ticks == 8  # 7 × 7, then the 1 step left
     assert run.stop_reason == "Reached the maximum of 50 steps."
@@ -451,7 +450,7 @@ def test_tick_runs_on_to_max_steps_without_convergence_stop():
 
 def test_tick_stops_at_divergence():
     run = _live_run(loss="mse", learning_rate=10.0, speed=20)
-    live.tick(run)
+    run.tick()
     bad = _first_diverged_step(10.0)
     assert not run.running and run.stop_reason.startswith(f"Diverged at step {bad}")
     assert run.stepper.steps == bad - 1

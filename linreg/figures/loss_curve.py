@@ -16,16 +16,23 @@ def loss_figure(
     stopped_at: int | None = None,
     style: Style = CLASSIC,
     height: int = 340,
+    changes=(),
 ) -> dict:
-    """Both losses against the step; log_y for a log axis (positive losses only)."""
+    """Both losses against the step; log_y for a log axis (positive losses only).
+
+    `changes` lists the mid-run settings changes as (step, label, (train, test) before):
+    each gets a labelled vertical line, and each line of the curve ends a segment at the
+    loss its old settings gave at that step, then starts again at the new settings' loss
+    (the same parameters, scored another way), so no jump is drawn that never happened."""
     steps = np.asarray(steps)
     train = np.asarray(train_loss, dtype=np.float64)
     test = np.asarray(test_loss, dtype=np.float64)
+    line_x, line_train, line_test = broken(steps, train, test, changes)
     traces = [
         trace(
             "scatter",
-            x=steps,
-            y=train,
+            x=line_x,
+            y=line_train,
             mode="lines",
             name="Train loss",
             line=dict(color=style.train, width=style.line_width),
@@ -35,8 +42,8 @@ def loss_figure(
         traces.append(
             trace(
                 "scatter",
-                x=steps,
-                y=test,
+                x=line_x,
+                y=line_test,
                 mode="lines",
                 name="Test loss",
                 line=dict(color=style.test, width=style.line_width),
@@ -49,16 +56,47 @@ def loss_figure(
     traces.append(step_line(steps[i], low, top, style.current))
     traces.append(step_marker(steps[i], train[i], style))
     shapes = [] if stopped_at is None else [vline(float(stopped_at), style.minimum, 2, "dash")]
+    shapes += [vline(float(at), style.change, 1.5, "dashdot") for at, _, _ in changes]
+    notes = [
+        dict(
+            x=float(at),
+            y=1 - 0.08 * (i % 3),
+            yref="paper",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            font=dict(size=style.font_size - 2, color=style.change),
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+        for i, (at, label, _) in enumerate(changes)
+    ]
     return figure(
         traces,
         style.layout(
             height=height,
             title=dict(text="Loss", x=0.5, y=0.98),
             shapes=shapes,
+            annotations=notes,
             yaxis=loss_axis(log, low, top, "loss"),
             xaxis=step_axis(steps[-1]),
         ),
     )
+
+
+def broken(steps, train, test, changes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The curves' points with, at each change that has a `before`, the old settings' value
+    ending the segment and a gap (NaN) before the new settings' value starts the next."""
+    x, a, b = [steps], [train], [test]
+    for at, _, before in sorted(changes, key=lambda c: -c[0]):
+        if before is None or not 0 < at < len(steps):
+            continue
+        cut = int(at)
+        head = [part[:cut] for part in (x[0], a[0], b[0])]
+        tail = [part[cut:] for part in (x[0], a[0], b[0])]
+        x = [np.concatenate([head[0], [at, at], tail[0]])]
+        a = [np.concatenate([head[1], [before[0], np.nan], tail[1]])]
+        b = [np.concatenate([head[2], [before[1], np.nan], tail[2]])]
+    return x[0], a[0], b[0]
 
 
 def loss_bounds(values, log_y: bool) -> tuple[bool, float, float]:

@@ -43,6 +43,7 @@ class Style:
     gradient: str = "#7b2cbf"
     step: str = "#ff8c00"
     minimum: str = "#d62728"
+    change: str = "#6a3d9a"  # a mid-run settings change on the loss curve
     colorscale: str = "Viridis"
     font_size: int = 13
     line_width: float = 2.5

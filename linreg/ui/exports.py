@@ -32,12 +32,15 @@ def panel(run: live.Run) -> None:
     )
     cols[1].download_button(
         "PyTorch script",
-        data=lambda: pytorch_script(run.config, h.params[0], run.stepper.steps, run.own),
+        data=lambda: pytorch_script(
+            run.config, h.params[0], run.stepper.steps, run.own, changes=run.changes
+        ),
         file_name="linreg_run.py",
         mime="text/x-python",
         on_click="ignore",
         width="stretch",
-        help="A standalone script (torch + NumPy) that takes the same steps.",
+        help="A standalone script (torch + NumPy) that takes the same steps, with every "
+        "mid-run change of settings made at its step.",
     )
     cols[2].download_button(
         "Animated page (HTML)",

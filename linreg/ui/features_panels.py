@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import features
+from linreg.features_code import program
 from linreg.figures.features_replay import features_replay_figure, replay_steps
 from linreg.figures.parity import parity_range
 from linreg.figures.style import STYLES
@@ -143,57 +144,25 @@ def conditioning(run: state.Run) -> None:
         )
 
 
-SCRATCH = """\
-# (this page starts both ways from nn.Linear's init, seed {seed})
-w = torch.randn({k}, {d}, requires_grad=True)
-b = torch.randn({k}, requires_grad=True)
-# the same batches as the built-ins' DataLoader
-for x, y in batches:
-    preds = x @ w.t() + b
-    diff = preds - y
-    loss = torch.sum(diff * diff) / diff.numel()
-    loss.backward()
-    with torch.no_grad():
-        w -= w.grad * {lr:g}
-        b -= b.grad * {lr:g}
-        w.grad.zero_()
-        b.grad.zero_()"""
-
-BUILTINS = """\
-train_ds = TensorDataset(inputs, targets)
-train_dl = DataLoader(train_ds, batch_size={bs}, shuffle={shuffle})
-torch.manual_seed({seed})
-model = nn.Linear({d}, {k})
-opt = torch.optim.SGD(model.parameters(), lr={lr:g})
-for xb, yb in train_dl:
-    pred = model(xb)
-    loss = F.mse_loss(pred, yb)
-    loss.backward()
-    opt.step()
-    opt.zero_grad()"""
-
-
-def code(run: state.Run) -> None:
-    c, data = run.config, run.data
-    n = len(data.x_train)
-    bs = c.batch_size if 0 < c.batch_size < n else n
-    values = dict(
-        d=data.n_features,
-        k=data.n_targets,
-        lr=c.learning_rate,
-        bs=bs,
-        shuffle=c.shuffle,
-        seed=c.init_seed,
-    )
+def code(run: state.Run, t: int) -> None:
+    """Both ways as complete programs that take the `t` steps on show and print its numbers."""
+    c = run.config
     left, right = st.columns(2)
-    for col, mode, text in ((left, "scratch", SCRATCH), (right, "builtins", BUILTINS)):
+    for col, mode in ((left, "scratch"), (right, "builtins")):
         with col:
             on = " (on show)" if run.lock.mode == mode else ""
             st.markdown(f"**{'From scratch' if mode == 'scratch' else 'Built-ins'}**{on}")
-            st.code(text.format(**values), language="python")
-    if c.standardise:
+            st.code(program(mode, c, run.raw, t), language="python")
+    if len(run.stepper.segments) > 1:
         st.caption(
-            "Both train on inputs = (inputs - inputs.mean(0)) / inputs.std(0, unbiased=False)."
+            f"The training settings changed at step {run.stepper.segments[-1].start} of this run; each "
+            "program runs today's settings from step 0, so its numbers match the page's after "
+            "Reset."
+        )
+    else:
+        st.caption(
+            f"Either program, run as it stands, takes the {t} steps on show and prints the "
+            "page's train MSE and parameters at this step."
         )
 
 

@@ -10,7 +10,7 @@ from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surf
 from linreg.figures.contour import STATIC, backdrop
 from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
-from linreg.settings import LOSS_LABELS
+from linreg.settings import LOSS_LABELS, OPTIMIZER_LABELS
 from linreg.ui import live
 from linreg.ui.controls import badge, buttons, shown_step
 from linreg.ui.plot import live_chart
@@ -21,9 +21,9 @@ def controls(run: live.Run) -> None:
     s = run.stepper
     buttons(
         "btn",
-        lambda k: live.step(run, k),
-        lambda: live.toggle(run),
-        lambda: live.reset(run),
+        run.step,
+        run.toggle,
+        run.reset,
         running=run.running,
         stopped=s.diverged_at is not None,
         k=run.config.steps_per_click,
@@ -48,8 +48,9 @@ def short(value: float, form: str = "{:.4g}") -> str:
 
 
 def metrics(run: live.Run, fr: scene.Frame) -> None:
-    """The live numbers for the step on show."""
-    land = run.land
+    """The live numbers for the step on show (the distance to the minimum of the loss in
+    force at that step)."""
+    land = run.land_at(fr.step)
     gap = float(np.linalg.norm(fr.params - land.minimum))
     cells = [
         ("Step", f"{fr.step}"),
@@ -66,16 +67,18 @@ def metrics(run: live.Run, fr: scene.Frame) -> None:
 
 def charts(run: live.Run, fr: scene.Frame) -> None:
     """Data and fit, loss curve, 3-D surface and contour, all at the same step."""
-    c, land, data = run.config, run.land, run.stepper.data
+    # View settings are the page's; the loss and its surface are those of the step on show.
+    c, data, h = run.config, run.stepper.data, run.stepper.history
+    at = run.settings_at(fr.step)
+    land = run.land_at(fr.step)
     s = STYLES["projector" if c.presenter else "classic"]
-    h = run.stepper.history
     truth = None if run.own is not None else (c.true_weight, c.true_bias)
-    field = scene.gradient_field(data, land, c.loss, c.huber_delta) if c.show_field else None
-    others = {LOSS_LABELS[k]: p for k, p in land.minima.items() if k != c.loss}
-    rev = hash((run.land_key, c.presenter)) & 0xFFFFFFF
+    field = scene.gradient_field(data, land, at.loss, at.huber_delta) if c.show_field else None
+    others = {LOSS_LABELS[k]: p for k, p in land.minima.items() if k != at.loss}
+    rev = hash((run.land_key(at), c.presenter)) & 0xFFFFFFF
     revision = {uid: rev for uid in ("loss-surface", *STATIC)}
     if run.backdrop_key != rev:
-        run.backdrop = backdrop(land.weights, land.biases, land.loss, LOSS_LABELS[c.loss], s)
+        run.backdrop = backdrop(land.weights, land.biases, land.loss, LOSS_LABELS[at.loss], s)
         run.backdrop_key = rev
 
     def fit(f: scene.Frame) -> dict:
@@ -104,7 +107,7 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             land.start,
             truth,
             land.minimum,
-            LOSS_LABELS[c.loss],
+            LOSS_LABELS[at.loss],
             s,
             other_minima=others,
         )
@@ -131,8 +134,11 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
     with right:
         stopped_at = run.stepper.diverged_at or run.stepper.converged_at
         log = c.log_loss or run.stepper.diverged_at is not None
+        marks = change_marks(run)
         live_chart(
-            loss_figure(h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s),
+            loss_figure(
+                h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s, changes=marks
+            ),
             key="chart.loss",
             height=380,
         )
@@ -165,9 +171,17 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
         )
 
 
+def change_marks(run: live.Run) -> list[tuple[int, str, tuple[float, float] | None]]:
+    """The loss curve's marks: each mid-run change, its label and the losses before it."""
+    segments = {g.start: g.before for g in run.stepper.segments}
+    return [(at, label, segments.get(at)) for at, label in run.change_marks()]
+
+
 def rule(run: live.Run, fr: scene.Frame) -> None:
-    """The optimizer's update rule, then this step's numbers."""
-    c, h = run.config, run.stepper.history
+    """The update rule of the step on show (its own optimizer and rate), with its numbers."""
+    h = run.stepper.history
+    t = fr.taken_from
+    c = run.settings_at(t)
     st.latex(RULES[c.optimizer] + r",\qquad g_t = \nabla_\theta L(\theta_t)")
     if run.running:
         st.caption("This step's numbers show when the run is paused.")
@@ -175,9 +189,8 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
     if fr.taken is None:
         st.caption("The numbers of a step appear here once one has been taken.")
         return
-    t = fr.taken_from
     full = c.batch_size <= 0 or c.batch_size >= len(run.stepper.data.x_train)
-    st.caption(f"Step {t} → {t + 1}:")
+    st.caption(f"Step {t} → {t + 1}, taken with {step_settings(c)}:")
     for line in filled(
         c.optimizer, ["weight", "bias"], h.params[t], h.grad[t], fr.taken, c.learning_rate, full
     ):
@@ -187,6 +200,21 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
             f"g is the full-batch gradient; this step used a mini-batch of "
             f"{c.batch_size} points, so the step taken differs from −η·g."
         )
+
+
+def step_settings(c) -> str:
+    """The settings a step was taken with, in words: optimizer, rate, its knobs, loss."""
+    knobs = {
+        "momentum": f", μ = {c.momentum:g}",
+        "nesterov": f", μ = {c.momentum:g}",
+        "adam": f", β₁ = {c.beta1:g}, β₂ = {c.beta2:g}",
+        "rmsprop": f", α = {c.alpha:g}",
+    }.get(c.optimizer, "")
+    delta = f" (δ = {c.huber_delta:g})" if c.loss == "huber" else ""
+    return (
+        f"{OPTIMIZER_LABELS[c.optimizer]}, η = {c.learning_rate:g}{knobs}, "
+        f"{LOSS_LABELS[c.loss]} loss{delta}"
+    )
 
 
 def replay_spec(run: live.Run) -> dict:

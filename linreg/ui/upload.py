@@ -25,12 +25,7 @@ def panel(run: live.Run) -> None:
         )
         if file is None:
             if run.own is not None:
-                live.restart(
-                    run,
-                    run.config,
-                    None,
-                    "Back to the generated data: the run restarted from step 0.",
-                )
+                run.use_data(None, "Back to the generated data: the run restarted from step 0.")
             st.caption("Without a file, the points come from the Data settings below.")
             return
         own = _read(file.name, file.getvalue())
@@ -41,9 +36,7 @@ def panel(run: live.Run) -> None:
             "an uploaded file."
         )
         if run.own is None or run.own.key != own.key:
-            live.restart(
-                run,
-                run.config,
+            run.use_data(
                 own,
                 f"Using your data ({own.name}: x = "
                 f"{own.x_label}, y = {own.y_label}): the run restarted from step 0.",
