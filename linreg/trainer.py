@@ -140,6 +140,9 @@ class Stepper:
         if spec == old:
             return ""
         changed = [f.name for f in fields(spec) if getattr(spec, f.name) != getattr(old, f.name)]
+        if self.steps == 0:  # nothing taken yet: as if the run had started with `spec`
+            self.reset(spec)
+            return ", ".join(changed)
         self.spec = spec
         if changed == ["learning_rate"] or (
             spec.optimizer == old.optimizer

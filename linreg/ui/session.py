@@ -94,18 +94,26 @@ class PageSession:
         link = links.opened(cls.TABLE, None if run is None else run.query, (*cls.EXTRA, "then"))
         if link is None:
             return run
-        then = link.extra.pop("then", "")
+        run = cls.from_link(link)
+        widgets.load(run.config, force=True)
+        run.query = dict(st.query_params.items())
+        st.session_state[cls.KEY] = run
+        return run
+
+    @classmethod
+    def from_link(cls, link: links.Link) -> PageSession:
+        """A run rebuilt from a link read by `links.read`: its settings, its changes (`then`)
+        replayed to its step, its lesson and a note for everything it could not use."""
+        extra = dict(link.extra)
+        then = extra.pop("then", "")
         changes, notes = [(0, link.config)], []
         if then:
             limit = int(getattr(link.config, "max_steps", 10**6))
             changes, notes = timeline.decode(cls.TABLE, then, link.config, cls.TIMELINE, limit)
         run = cls(link.config)
-        run.extra, run.lesson = link.extra, link.lesson
+        run.extra, run.lesson = extra, link.lesson
         run.notes = link.notes + notes + run.opening_notes()
         run.replay(changes, link.steps)
-        widgets.load(run.config, force=True)
-        run.query = dict(st.query_params.items())
-        st.session_state[cls.KEY] = run
         return run
 
     def opening_notes(self) -> list[str]:
@@ -245,11 +253,19 @@ class PageSession:
     def share_link(self, step: int) -> str:
         """A link that rebuilds this run anywhere: its first settings, every change up to
         `step` (as `then`), and `step` itself."""
+        first, extra = self._shared(step)
+        return links.share(first, step, self.lesson, extra)
+
+    def share_query(self, step: int) -> dict[str, str]:
+        """The share link's query parameters (what `share_link` puts after the '?')."""
+        first, extra = self._shared(step)
+        return {**links.address(first, self.lesson, extra), **({"step": str(step)} if step else {})}
+
+    def _shared(self, step: int) -> tuple[Settings, dict[str, str]]:
         changes = timeline.upto(self.changes, step)
         first = self.config.replace(**{n: getattr(changes[0][1], n) for n in self.TIMELINE})
         then = timeline.encode(self.TABLE, changes, self.TIMELINE)
-        extra = {**self.address_extra(), **({"then": then} if then else {})}
-        return links.share(first, step, self.lesson, extra)
+        return first, {**self.address_extra(), **({"then": then} if then else {})}
 
     def change_marks(self) -> list[tuple[int, str]]:
         """(step, "lr 0.05 → 0.07") for each change, for the loss curve."""
