@@ -10,7 +10,7 @@ from linreg.ui import links, page, presenter
 from linreg.ui.plot import ticker
 
 page.setup("Many features", "🍎")
-run = state.current_run()
+run = state.Run.current()
 sidebar.settings(run)
 
 title, switch = st.columns([5, 1], vertical_alignment="bottom")
@@ -34,7 +34,7 @@ with st.expander(
 @st.fragment
 def panel() -> None:
     if run.running:
-        state.tick(run)
+        run.tick()
     view.controls(run)
     view.pace_hint(run)
     if run.notice:
@@ -48,9 +48,11 @@ def panel() -> None:
         st.markdown("**The batches of this epoch**")
         panels.batches(run, shown)
     links.share_box(
-        state.share_link(run, shown),
+        run.share_link(shown),
         note=" It cannot carry your uploaded file." if run.own is not None else "",
     )
+    with st.expander("The code of both ways", expanded=False):
+        panels.code(run, shown)
     ticker(run.running, run.stepper.steps)
 
 
@@ -61,5 +63,3 @@ if st.toggle(
     key="features.show_replay",
 ):
     panels.replay(run)
-with st.expander("The code of both ways", expanded=False):
-    panels.code(run)

@@ -98,7 +98,7 @@ def test_run_pause_reset_and_the_timeline():
     run = run_of(at)
     assert run.running and at.button(key="features.btn.run").label == "⏸ Pause"
     before = run.stepper.steps  # the fragment took the first tick as it redrew
-    state.tick(run)  # AppTest does not fire the browser's ticks: call the tick itself
+    run.tick()  # AppTest does not fire the browser's ticks: call the tick itself
     assert run.stepper.steps == before + run.config.speed
     click(at, "features.btn.run")
     assert not run_of(at).running

@@ -12,7 +12,7 @@ from linreg.settings.features import (
     weight_name,
 )
 from linreg.ui import features_state as state
-from linreg.ui import links, widgets
+from linreg.ui import widgets
 
 MAX_CSV_FEATURES, MAX_CSV_TARGETS = 20, 5
 
@@ -28,10 +28,7 @@ def _number(name: str, where, label: str) -> None:
 
 def settings(run: state.Run) -> None:
     """Read the widgets, apply (restart or continue), then draw them."""
-    config, notes = widgets.take(run.config)
-    run.notes.extend(notes)
-    state.apply(run, config)
-    run.query = links.sync_address(run.config, run.lesson)
+    run.take_widgets()
     c, bar = run.config, st.sidebar
     with bar.expander("Data", expanded=True):
         _w("source")
@@ -100,16 +97,14 @@ def upload(run: state.Run) -> None:
     )
     if file is None:
         if run.own is not None:
-            state.restart(run, run.config, None, "The file was removed: the run restarted.")
+            run.use_data(None, "The file was removed: the run restarted.")
         return
     own = _read(file.name, file.getvalue())
     if own is None:
         return
     st.caption(f"{len(own.x)} rows: {', '.join(own.x_names)} → {', '.join(own.y_names)}.")
     if run.own is None or run.own.key != own.key:
-        state.restart(
-            run, run.config, own, f"Using your data ({own.name}): the run restarted from step 0."
-        )
+        run.use_data(own, f"Using your data ({own.name}): the run restarted from step 0.")
 
 
 def _read(name: str, content: bytes) -> state.OwnTable | None:

@@ -29,9 +29,9 @@ def controls(run: state.Run) -> None:
     s = run.stepper
     buttons(
         "features.btn",
-        lambda k: state.step(run, k),
-        lambda: state.toggle(run),
-        lambda: state.reset(run),
+        run.step,
+        run.toggle,
+        run.reset,
         running=run.running,
         stopped=s.diverged_at is not None,
         k=run.config.steps_per_click,

@@ -62,11 +62,6 @@ class Run(PageSession):
     def land(self) -> scene.Landscape:
         return self.land_at(self.stepper.steps)
 
-    def use_data(self, own: experiment.OwnData | None, notice: str) -> None:
-        """Switch to a user's file (or back to generated data): a fresh run."""
-        self.own = own
-        self.restart(notice)
-
 
 def _landscape(config: Config, stepper, own=None) -> scene.Landscape:
     """The loss surface, framed to hold the start, the truth, the minima and a preview of

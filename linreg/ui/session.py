@@ -212,6 +212,11 @@ class PageSession:
     def reset(self) -> None:
         self.restart("Reset to step 0.")
 
+    def use_data(self, own: Any, notice: str) -> None:
+        """Switch to a user's uploaded data (or back, with None): a fresh run."""
+        self.own = own
+        self.restart(notice)
+
     def toggle(self) -> None:
         """Run or pause."""
         self.running, self.stop_reason, self.notice = not self.running, "", ""
