@@ -182,6 +182,4 @@ def test_many_features_runs_reopen_bit_for_bit(plan):
     assert not again.notes, again.notes
     np.testing.assert_array_equal(again.stepper.history.params, run.stepper.history.params)
     if run.lock.twin is not None:  # the other way, replayed through the same changes
-        np.testing.assert_array_equal(
-            again.lock.twin.history.params, run.lock.twin.history.params
-        )
+        np.testing.assert_array_equal(again.lock.twin.history.params, run.lock.twin.history.params)

@@ -155,7 +155,8 @@ def code(run: state.Run, t: int) -> None:
             st.code(program(mode, c, run.raw, t), language="python")
     if len(run.stepper.segments) > 1:
         st.caption(
-            f"The training settings changed at step {run.stepper.segments[-1].start} of this run; each "
+            f"The training settings changed at step {run.stepper.segments[-1].start} of this "
+            "run; each "
             "program runs today's settings from step 0, so its numbers match the page's after "
             "Reset."
         )
