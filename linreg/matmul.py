@@ -79,6 +79,24 @@ def check_shapes(a: np.ndarray, b: np.ndarray) -> None:
         )
 
 
+def parse_both(text_a: str, text_b: str) -> tuple[np.ndarray | None, np.ndarray | None, list[str]]:
+    """A and B from their texts, and every problem with them at once (none: A @ B works)."""
+    found, errors = [], []
+    for text, name in ((text_a, "A"), (text_b, "B")):
+        try:
+            found.append(parse(text, name))
+        except MatrixError as err:
+            errors.append(str(err))
+    if errors:
+        return None, None, errors
+    a, b = found
+    try:
+        check_shapes(a, b)
+    except MatrixError as err:
+        return None, None, [str(err)]
+    return a, b, []
+
+
 @dataclass(frozen=True)
 class Product:
     a: np.ndarray

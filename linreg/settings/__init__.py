@@ -52,6 +52,9 @@ class Spec:
     step: float | None = None  # slider step; None for the widget's own
     box: bool = False  # a number box instead of a slider
     labels: tuple = ()  # (choice, label) pairs for choices not named in the widgets' LABELS
+    # The name in notes, where the widget's label leans on its place ("Learning rate" under
+    # Adam's heading): "Adam's learning rate". Empty: the label.
+    long_label: str = ""
 
 
 def setting(default: Any, label: str, url: str, group: str, **spec: Any) -> Any:
@@ -305,7 +308,7 @@ def table(cls: type) -> Table:
 
 
 def _coerce(spec: Spec, want: type, value: Any) -> Any:
-    label = spec.label
+    label = spec.long_label or spec.label
     if want is bool:
         if isinstance(value, bool):
             return value
@@ -340,7 +343,9 @@ def _plain(value: Any) -> str:
 
 
 def _number(label: str, value: Any) -> float:
-    if isinstance(value, bool):
+    # Text must be ASCII: float() also reads '٣' and '１２' as numbers, which no link of ours
+    # writes and a reader would not expect to work.
+    if isinstance(value, bool) or (isinstance(value, str) and not value.isascii()):
         raise SettingsError(f"{label}: expected a number, got {_show(value)}.")
     try:
         number = float(value)

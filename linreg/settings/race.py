@@ -15,6 +15,7 @@ from linreg.errors import SettingsError
 from linreg.settings import (
     DATA,
     LOSSES,
+    OPTIMIZER_LABELS,
     OPTIMIZERS,
     RUN,
     START,
@@ -49,18 +50,39 @@ HYPER = {
 }
 
 
+# A racer's widgets sit under its name, so their labels leave it out; a note about a link
+# names it ("Adam's learning rate: expected a number, got 'abc'.").
 def _on(name: str):
-    return setting(True, "Takes part", f"{name}", RACERS)
+    racer = OPTIMIZER_LABELS[name]
+    return setting(True, "Takes part", name, RACERS, long_label=f"{racer} takes part")
 
 
 def _rate(name: str):
+    racer = OPTIMIZER_LABELS[name]
     return setting(
-        RATES[name], "Learning rate", f"{name}_lr", RACERS, low=1e-5, high=10.0, log=True
+        RATES[name],
+        "Learning rate",
+        f"{name}_lr",
+        RACERS,
+        low=1e-5,
+        high=10.0,
+        log=True,
+        long_label=f"{racer}'s learning rate",
     )
 
 
-def _mu(url: str):
-    return setting(0.9, "Momentum μ", url, RACERS, low=0.0, high=0.999, step=0.01)
+def _mu(name: str):
+    racer = OPTIMIZER_LABELS[name]
+    return setting(
+        0.9,
+        "Momentum μ",
+        f"{name}_mu",
+        RACERS,
+        low=0.0,
+        high=0.999,
+        step=0.01,
+        long_label=f"{racer}'s momentum μ",
+    )
 
 
 @dataclass(frozen=True)
@@ -99,18 +121,29 @@ class RaceConfig(Settings):
     sgd_lr: float = _rate("sgd")
     momentum: bool = _on("momentum")
     momentum_lr: float = _rate("momentum")
-    momentum_mu: float = _mu("momentum_mu")
+    momentum_mu: float = _mu("momentum")
     nesterov: bool = _on("nesterov")
     nesterov_lr: float = _rate("nesterov")
-    nesterov_mu: float = _mu("nesterov_mu")
+    nesterov_mu: float = _mu("nesterov")
     adam: bool = _on("adam")
     adam_lr: float = _rate("adam")
-    adam_beta1: float = setting(0.9, "β₁", "adam_b1", RACERS, low=0.0, high=0.999, step=0.01)
-    adam_beta2: float = setting(0.999, "β₂", "adam_b2", RACERS, low=0.0, high=0.9999, step=0.0001)
+    adam_beta1: float = setting(
+        0.9, "β₁", "adam_b1", RACERS, low=0.0, high=0.999, step=0.01, long_label="Adam's β₁"
+    )
+    adam_beta2: float = setting(
+        0.999, "β₂", "adam_b2", RACERS, low=0.0, high=0.9999, step=0.0001, long_label="Adam's β₂"
+    )
     rmsprop: bool = _on("rmsprop")
     rmsprop_lr: float = _rate("rmsprop")
     rmsprop_alpha: float = setting(
-        0.99, "α", "rmsprop_alpha", RACERS, low=0.0, high=0.9999, step=0.0001
+        0.99,
+        "α",
+        "rmsprop_alpha",
+        RACERS,
+        low=0.0,
+        high=0.9999,
+        step=0.0001,
+        long_label="RMSprop's α",
     )
     adagrad: bool = _on("adagrad")
     adagrad_lr: float = _rate("adagrad")

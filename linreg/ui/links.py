@@ -37,6 +37,13 @@ def opened(t: Table, applied: dict | None, extra: tuple[str, ...] = ()) -> Link 
     query = dict(st.query_params.items())
     if applied is not None and (not query or query == applied):
         return None
+    return read(t, query, extra)
+
+
+def read(t: Table, query: dict[str, str], extra: tuple[str, ...] = ()) -> Link:
+    """A link's query parameters, read for the page whose table is `t`: never raises, and
+    every parameter it cannot use is named in a note."""
+    query = dict(query)
     key = query.pop("lesson", None)
     lesson = BY_KEY.get(key) if key is not None else None
     notes = []
@@ -51,8 +58,10 @@ def opened(t: Table, applied: dict | None, extra: tuple[str, ...] = ()) -> Link 
 
 
 def read_step(text: str, limit: int) -> tuple[int, list[str]]:
-    """The link's step on show, or 0 with a note when it is not a whole number in range."""
-    if text.isdigit() and int(text) <= limit:
+    """The link's step on show, or 0 with a note when it is not a whole number in range.
+    Only ASCII digits count ('²' passes `str.isdigit` but `int` refuses it), and only up to
+    18 of them (`int` refuses more than 4,300)."""
+    if text.isascii() and text.isdigit() and len(text) <= 18 and int(text) <= limit:
         return int(text), []
     return 0, [
         f"Link parameter step: {text[:20]!r} is not a step number from 0 to {limit:,}; "

@@ -30,9 +30,10 @@ def panel() -> None:
     left.text_input("A", key=state.KEY_A)
     right.text_input("B", key=state.KEY_B)
     reset.button("Seed's example", key="scratch.matmul_seed", on_click=_seed, width="stretch")
-    a, b, error = state.matrices()
-    if error:
+    a, b, errors = state.matrices()
+    for error in errors:
         st.error(error)
+    if errors:
         return
     prod = matmul.product(a, b)
     cells = prod.cells

@@ -118,15 +118,11 @@ def tick(run: Session) -> None:
     step(run, run.config.speed)
 
 
-def matrices() -> tuple[np.ndarray | None, np.ndarray | None, str]:
-    """The A and B the user typed, or a message saying what is wrong."""
-    try:
-        a = matmul.parse(st.session_state.get(KEY_A, matmul.SEED_A), "A")
-        b = matmul.parse(st.session_state.get(KEY_B, matmul.SEED_B), "B")
-        matmul.check_shapes(a, b)
-    except matmul.MatrixError as err:
-        return None, None, str(err)
-    return a, b, ""
+def matrices() -> tuple[np.ndarray | None, np.ndarray | None, list[str]]:
+    """The A and B the user typed, or every message saying what is wrong."""
+    return matmul.parse_both(
+        st.session_state.get(KEY_A, matmul.SEED_A), st.session_state.get(KEY_B, matmul.SEED_B)
+    )
 
 
 def typed_matrices() -> dict[str, str]:
