@@ -625,8 +625,8 @@ def test_the_address_bar_follows_the_settings():
     address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert address == url(loss="mse", learning_rate=0.1)
     fresh = open_page(**address)
-    assert run_of(fresh).config == run_of(at).config == DEFAULTS.replace(
-        loss="mse", learning_rate=0.1
+    assert (
+        run_of(fresh).config == run_of(at).config == DEFAULTS.replace(loss="mse", learning_rate=0.1)
     )
 
 
@@ -635,3 +635,69 @@ def test_a_bad_link_is_cleaned_from_the_address():
     address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert address == {"lesson": "too-large", **url(noise=0.5)}
     assert len(at.warning) >= 2  # the two bad parameters were named
+
+
+# ---- faithful runs: the rule and the numbers of each step are that step's own ----------------
+def _rule_lines(at: AppTest) -> list[str]:
+    return [e.value.strip("$\n ") for e in at.latex]
+
+
+def test_the_rule_of_a_scrubbed_step_is_that_steps_optimizer_and_numbers():
+    """SGD for 5 steps, then Adam: scrubbing back to step 2 shows SGD's rule and its own
+    arithmetic (θ₃ = θ₂ - η g₂ with the rate then in force), not Adam's."""
+    at = open_page(loss="mse", lr="0.05")
+    for _ in range(5):
+        click(at, "btn.step")
+    set_setting(at, "optimizer", "adam")
+    set_setting(at, "learning_rate", 0.02)
+    click(at, "btn.stepk")
+    run = run_of(at)
+    at.slider(key="timeline").set_value(2)
+    rerun(at)
+    lines = _rule_lines(at)
+    assert lines[0].startswith(r"\theta_{t+1} = \theta_t - \eta\, g_t")  # SGD's rule
+    h = run.stepper.history
+    w2, g2 = h.params[2][0], h.grad[2][0]
+    # the numbers shown are step 2's, with η = 0.05 (an oracle: θ₃ = θ₂ - η·g₂ by hand)
+    assert abs(h.params[3][0] - (w2 - 0.05 * g2)) < 1e-6
+    assert f"{w2:.4g}" in lines[1].replace("(", "").replace(")", "")
+    assert "0.05" in lines[1]
+    assert any("SGD, η = 0.05" in c.value for c in at.caption)
+    at.slider(key="timeline").set_value(8)
+    rerun(at)
+    assert "hat m" in _rule_lines(at)[0]  # Adam's rule at a step Adam took
+    assert any("Adam, η = 0.02" in c.value for c in at.caption)
+
+
+def test_switching_the_loss_then_stepping_shows_the_step_that_was_taken():
+    """Issue 10's sighting: MAE → MSE → Step. Step 0's loss and gradient are MSE's, so the
+    rule's arithmetic holds and the loss curve has no rise that never happened."""
+    at = open_page()
+    set_setting(at, "loss", "mse")
+    click(at, "btn.step")
+    h = run_of(at).stepper.history
+    mse0 = float(np.mean((0.8 * X[:N_TRAIN] + 0.2 - (-0.4936 * X[:N_TRAIN] + 0.3721)) ** 2))
+    assert h.train_loss[0] == pytest.approx(mse0, rel=1e-5)
+    assert h.train_loss[1] < h.train_loss[0]
+    np.testing.assert_allclose(h.params[1], h.params[0] - 0.01 * h.grad[0], rtol=1e-5)
+
+
+def test_a_link_that_diverges_says_what_happened():
+    at = open_page(loss="mse", lr="10", step="20")
+    run = run_of(at)
+    assert run.stepper.diverged_at is not None
+    assert any(f"Diverged at step {run.stepper.diverged_at}" in e.value for e in at.error)
+
+
+def test_the_share_link_carries_the_changes():
+    at = open_page(loss="mse", lr="0.05")
+    for _ in range(2):
+        click(at, "btn.stepk")
+    set_setting(at, "learning_rate", 0.07)
+    click(at, "btn.stepk")
+    query = run_of(at).share_query(30)
+    assert query["lr"] == "0.05" and query["then"] == "20:lr=0.07" and query["step"] == "30"
+    again = driver.follow(query)
+    np.testing.assert_array_equal(
+        run_of(again).stepper.history.params, run_of(at).stepper.history.params
+    )
