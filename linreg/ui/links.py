@@ -85,10 +85,11 @@ def sync_address(config: Settings, lesson: Preset | None = None, extra: dict | N
 
 
 def share(config: Settings, step: int, lesson: Preset | None = None, extra=None) -> str:
-    """A link that reopens this view on a fresh server: the address plus the step on show."""
+    """A link that reopens this view on a fresh server: the address plus the step on show.
+    The timeline's marks (`then=20:lr=0.07;45:opt=adam`) stay readable in it."""
     base = (st.context.url or "").split("?")[0]
     query = {**address(config, lesson, extra), **({"step": str(step)} if step else {})}
-    return base + ("?" + urlencode(query) if query else "")
+    return base + ("?" + urlencode(query, safe=":;,=") if query else "")
 
 
 def share_box(link: str, what: str = "replays the run to this step", note: str = "") -> None:
@@ -97,8 +98,9 @@ def share_box(link: str, what: str = "replays the run to this step", note: str =
         st.code(link, language=None, wrap_lines=True)
         st.caption(
             f"Copy it with the button on the right. Opened anywhere, it rebuilds these "
-            f"settings and {what}. (The address bar always carries the settings; this link "
-            f"adds the step on show.){note}"
+            f"settings and {what}, with every mid-run change made at its step (`then`). "
+            f"(The address bar carries the settings in force now, from step 0; this link "
+            f"carries the run.){note}"
         )
 
 
