@@ -102,6 +102,25 @@ def critical_learning_rate(data: Dataset, bias: bool = True) -> float:
     return 2.0 / hessian_eigenvalues(data, bias)[-1]
 
 
+def edge_factor(optimizer: str, momentum: float = 0.0) -> float | None:
+    """Where full-batch descent on MSE starts to diverge, as a multiple of 2/λmax; None for
+    the adaptive optimizers (Adam, RMSprop, Adagrad), whose step is not rate × gradient.
+
+    Along an eigenvector of eigenvalue λ, with a = ηλ and torch's update rules, the error e
+    follows e' = (1 - a)e for plain SGD, e' = (1 + μ - a)e - μe₋ for heavy-ball momentum and
+    e' = (1 + μ)(1 - a)e - μ(1 - a)e₋ for Nesterov. A root of z² - c₁z + c₀ leaves the unit
+    circle through -1 when 1 + c₁ + c₀ = 0, so they diverge above a = 2, a = 2(1 + μ) and
+    a = 2(1 + μ)/(1 + 2μ): at μ = 0.9, 1.9 and 0.68 times SGD's 2/λmax.
+    """
+    if optimizer == "sgd":
+        return 1.0
+    if optimizer == "momentum":
+        return 1.0 + momentum
+    if optimizer == "nesterov":
+        return (1.0 + momentum) / (1.0 + 2.0 * momentum)
+    return None
+
+
 # ---- optimum --------------------------------------------------------------------------
 def optimum(
     data: Dataset, loss: str = "mse", huber_delta: float = 1.0, bias: bool = True

@@ -5,6 +5,11 @@ gradient. The update is still torch.optim's. Every optimizer here (without weigh
 moves θ by lr·u, where u depends only on the gradients seen so far (SGD: g; momentum: its
 buffer; Adam: m̂/(√v̂ + ε); RMSprop and Adagrad alike). So one optimizer at lr = 1 walks a
 "direction" tensor D fed each run's own gradient, and run r sits at θ = start + lr_r·D.
+
+`notice` says what a finished sweep shows, from its own numbers: which rates diverged, where
+the loss is lowest, and whether 2/λmax is the edge (exactly so only for plain full-batch SGD
+on MSE; momentum and Nesterov move it by `landscape.edge_factor`; the adaptive optimizers do
+not follow it at all).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import torch
 from linreg import losses
 from linreg.data import Dataset
 from linreg.history import settled
+from linreg.landscape import edge_factor
+from linreg.race import shown_loss
+from linreg.settings import LOSS_LABELS, OPTIMIZER_LABELS
 from linreg.trainer import DTYPES, EXPLODE, WINDOW, TrainSpec, batch_loader, epochs, make_optimizer
 
 
@@ -103,3 +111,63 @@ def _converged(loss: np.ndarray, tolerance: float) -> np.ndarray:
     finite = np.nan_to_num(loss, nan=np.inf)
     steps = [settled(column, WINDOW, tolerance) for column in finite.T]
     return np.array([-1 if t is None else t for t in steps])
+
+
+def notice(result: SweepResult, spec: TrainSpec, critical: float) -> str:
+    """'What to notice' for this sweep of `spec`'s optimizer; `critical` is the data's 2/λmax."""
+    name, rates = OPTIMIZER_LABELS[spec.optimizer], result.learning_rates
+    steps, diverged = result.loss.shape[0] - 1, result.diverged_at >= 0
+    text = ["What to notice:"]
+    final = result.final_loss
+    if (~diverged).any():  # the lowest loss as shown: many rates reach it to every digit
+        lowest = shown_loss(np.nanmin(final))
+        there = rates[~diverged & np.array([shown_loss(f) == lowest for f in final])]
+        span = (
+            f"η = {there[0]:.3g}" if len(there) == 1 else f"η = {there[0]:.3g} to {there[-1]:.3g}"
+        )
+        text.append(
+            f"after {steps} steps, {span} ({len(there)} of the {len(rates)} rates) end at the "
+            f"lowest loss, {lowest}."
+        )
+        settled_at = np.where(~diverged & (result.converged_at >= 0), result.converged_at, np.inf)
+        if np.isfinite(settled_at).any():
+            fastest = int(np.argmin(settled_at))
+            text.append(
+                f"The fastest to settle is η = {rates[fastest]:.3g}, at step "
+                f"{int(settled_at[fastest])}."
+            )
+    if diverged.any():
+        first = rates[diverged].min()
+        above = "up" if diverged[rates >= first].all() else "and some above"
+        text.append(
+            f"{name} diverged at {int(diverged.sum())} of the {len(rates)} rates: "
+            f"η = {first:.3g} {above} (the red crosses)."
+        )
+    else:
+        text.append("No rate diverged in this range, so there are no red crosses.")
+    text.append(_edge(spec, critical, bool(diverged.any()), float(rates.max())))
+    return " ".join(text)
+
+
+def _edge(spec: TrainSpec, critical: float, diverged: bool, largest: float) -> str:
+    """Whether 2/λmax is where this optimizer diverges, and if not, what is."""
+    name, factor = OPTIMIZER_LABELS[spec.optimizer], edge_factor(spec.optimizer, spec.momentum)
+    if factor is None:
+        return (
+            f"{name} divides each step by a running size of the gradient, so where it fails "
+            "has nothing to do with 2/λmax: the dashed line is only a landmark here."
+        )
+    if spec.loss != "mse" or spec.batch_size > 0:
+        what = LOSS_LABELS[spec.loss] if spec.loss != "mse" else "mini-batches"
+        return f"2/λmax is the edge for full-batch MSE; with {what} it is only a landmark."
+    edge = critical * factor
+    if spec.optimizer == "sgd":
+        text = f"For SGD on MSE the dashed 2/λmax = {critical:.3g} is exactly its edge."
+    else:
+        text = (
+            f"For {name} on MSE the edge is {factor:.3g} × 2/λmax = {edge:.3g} "
+            f"(μ = {spec.momentum:g}), not the dashed 2/λmax."
+        )
+    if not diverged and largest < edge:
+        text += f" Raise the largest rate past {edge:.3g} to see it diverge."
+    return text

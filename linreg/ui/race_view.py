@@ -14,10 +14,12 @@ from linreg.figures.race import COLOURS, race_backdrop, race_contour, race_losse
 from linreg.figures.race_replay import race_replay
 from linreg.figures.sweep import sweep_figure
 from linreg.landscape import critical_learning_rate
+from linreg.race import shown_loss
 from linreg.scene import thin
 from linreg.settings import DATA, LOSS_LABELS, OPTIMIZER_LABELS, OPTIMIZERS, START
 from linreg.settings.race import HYPER, RACE
 from linreg.sweep import lr_sweep
+from linreg.sweep import notice as sweep_notice
 from linreg.ui import race_state as state
 from linreg.ui.controls import buttons, shown_step
 from linreg.ui.plot import live_chart
@@ -31,8 +33,6 @@ NOTICE = {
     "early leader is not always the leader later.",
     "board": "What to notice: the lowest loss now is not always the nearest to the minimum, "
     "and the fastest starter is not always the first to converge.",
-    "sweep": "What to notice: the final loss falls as the rate grows, until just below the "
-    "critical rate; above it plain SGD diverges (red crosses).",
     "replay": "What to notice: play it back and watch where the paths part ways; drag the "
     "slider to any step.",
 }
@@ -106,20 +106,26 @@ def leaderboard(run: state.RaceRun, shown: int) -> None:
     names = state.labels(run.config)
     table = pd.DataFrame(
         {
+            "Rank": [r.place for r in rows],  # "=2": tied (see linreg.race)
             "Optimizer": [names[r.name] for r in rows],
             "Loss now": [r.loss for r in rows],
             "To minimum": [r.distance for r in rows],
             "Converged at": [_at(r.converged_at) for r in rows],
             "Diverged at": [_at(r.diverged_at) for r in rows],
         },
-        index=pd.RangeIndex(1, len(rows) + 1, name="Rank"),
+        index=pd.RangeIndex(1, len(rows) + 1),  # unique, as the Styler needs; hidden
     )
     colours = {names[r.name]: COLOURS[r.name] for r in rows}
     styled = table.style.map(
         lambda v: f"color: {colours.get(v, 'inherit')}; font-weight: 600", subset=["Optimizer"]
-    ).format({"Loss now": "{:.6g}", "To minimum": "{:.4g}"})
-    st.dataframe(styled, key="race.board", width="stretch")
-    st.caption(NOTICE["board"])
+    ).format({"Loss now": shown_loss, "To minimum": "{:.4g}"})
+    st.dataframe(styled, key="race.board", width="stretch", hide_index=True)
+    tie = (
+        " Racers showing the same loss are tied (=1): the first to converge is listed first."
+        if any(r.tied and r.diverged_at is None for r in rows)
+        else ""
+    )
+    st.caption(NOTICE["board"] + tie)
 
 
 def _at(step: int | None) -> str:
@@ -254,10 +260,9 @@ def sweep(run: state.RaceRun) -> None:
     st.caption(
         f"{len(res.learning_rates)} rates × {res.loss.shape[0] - 1} steps in "
         f"{run.sweep_seconds:.2f} s; {n_div} diverged. The dashed line is 2/λmax = "
-        f"{critical:.3g}: exactly where plain SGD on MSE starts to diverge; for other "
-        "optimizers and losses it is only a landmark."
+        f"{critical:.3g}, the edge of plain full-batch SGD on MSE."
     )
-    st.caption(NOTICE["sweep"])
+    st.caption(sweep_notice(res, run.sweep_key[0], critical))
 
 
 def res_name(run: state.RaceRun) -> str:
