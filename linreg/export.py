@@ -12,6 +12,7 @@ import io
 
 import numpy as np
 
+from linreg import optimizers
 from linreg.history import History
 from linreg.settings import Config
 
@@ -37,16 +38,6 @@ def history_csv(history: History, names: list[str]) -> str:
 
 
 LOSS_CODE = {"mse": "nn.MSELoss()", "mae": "nn.L1Loss()", "huber": "nn.HuberLoss(delta={delta!r})"}
-OPTIMIZER_CODE = {
-    "sgd": "torch.optim.SGD(model.parameters(), lr={lr!r})",
-    "momentum": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r})",
-    "nesterov": "torch.optim.SGD(model.parameters(), lr={lr!r}, momentum={momentum!r}, "
-    "nesterov=True)",
-    "adam": "torch.optim.Adam(model.parameters(), lr={lr!r}, betas=({beta1!r}, {beta2!r}))",
-    "rmsprop": "torch.optim.RMSprop(model.parameters(), lr={lr!r}, alpha={alpha!r})",
-    "adagrad": "torch.optim.Adagrad(model.parameters(), lr={lr!r})",
-}
-
 SCRIPT = '''"""Linear regression by gradient descent, as run in linreg ({title}).
 
 Run it with:  python {filename}
@@ -129,15 +120,6 @@ print("train_loss", train_loss)
 print("test_loss", test_loss)
 '''
 
-KEEP_STATE = {"learning_rate", "momentum", "beta1", "beta2", "alpha"}
-HYPER = {
-    "sgd": "lr={lr!r}",
-    "momentum": "lr={lr!r}, momentum={momentum!r}",
-    "nesterov": "lr={lr!r}, momentum={momentum!r}",
-    "adam": "lr={lr!r}, betas=({beta1!r}, {beta2!r})",
-    "rmsprop": "lr={lr!r}, alpha={alpha!r}",
-    "adagrad": "lr={lr!r}",
-}
 TRAINING = (
     "loss",
     "huber_delta",
@@ -173,15 +155,9 @@ def _data_code(config: Config, own) -> str:
     )
 
 
-def _hyper(c: Config) -> dict:
-    return dict(
-        lr=c.learning_rate, momentum=c.momentum, beta1=c.beta1, beta2=c.beta2, alpha=c.alpha
-    )
-
-
 def _setup(c: Config) -> str:
     """The lines that (re)build the optimizer and the batches for settings c."""
-    make = OPTIMIZER_CODE[c.optimizer].format(**_hyper(c)).replace("model.parameters()", "p")
+    make = optimizers.code(c, params="p")
     return (
         f"loss_fn = {LOSS_CODE[c.loss].format(delta=c.huber_delta)}\n"
         f"rebuild(torch.{c.dtype}, lambda p: {make}, {c.batch_size!r}, {c.shuffle!r})"
@@ -191,8 +167,8 @@ def _setup(c: Config) -> str:
 def _change(old: Config, new: Config) -> str:
     """The lines for a mid-run change, doing what linreg's Stepper.configure does."""
     changed = {n for n in TRAINING if getattr(old, n) != getattr(new, n)}
-    if new.optimizer == old.optimizer and changed <= KEEP_STATE:
-        hyper = HYPER[new.optimizer].format(**_hyper(new))
+    if new.optimizer == old.optimizer and changed <= set(optimizers.HYPER_FIELDS):
+        hyper = ", ".join(f"{k}={v!r}" for k, v in optimizers.get(new.optimizer).hyper(new).items())
         return (
             "for group in optimizer.param_groups:  # the optimizer keeps its state\n"
             f"    group.update({hyper})"

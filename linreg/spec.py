@@ -16,6 +16,7 @@ from torch.utils.data import (
     TensorDataset,
 )
 
+from linreg import optimizers
 from linreg.settings import DEFAULTS, Config
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -48,33 +49,17 @@ class TrainSpec:
 
 
 def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
-    """The torch.optim optimizer for `spec`, torch's defaults for all it does not set."""
+    """The torch.optim optimizer for `spec` (its entry in linreg.optimizers), torch's
+    defaults for all it does not set."""
+    entry = optimizers.get(spec.optimizer)
     # foreach=False: the plain per-tensor loop is quicker for two tiny tensors; same numbers.
-    lr, name, plain = spec.learning_rate, spec.optimizer, {"foreach": False}
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, **plain)
-    if name in ("momentum", "nesterov"):
-        return torch.optim.SGD(
-            params, lr=lr, momentum=spec.momentum, nesterov=name == "nesterov", **plain
-        )
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(spec.beta1, spec.beta2), **plain)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr, alpha=spec.alpha, **plain)
-    if name == "adagrad":
-        return torch.optim.Adagrad(params, lr=lr, **plain)
-    raise ValueError(f"unknown optimizer {name!r}")
+    cls = getattr(torch.optim, entry.torch_class)
+    return cls(params, **entry.hyper(spec), **entry.fixed, foreach=False)
 
 
 def hyper(spec: TrainSpec) -> dict:
     """The param_group entries that can change without losing the optimizer's state."""
-    if spec.optimizer in ("momentum", "nesterov"):
-        return {"lr": spec.learning_rate, "momentum": spec.momentum}
-    if spec.optimizer == "adam":
-        return {"lr": spec.learning_rate, "betas": (spec.beta1, spec.beta2)}
-    if spec.optimizer == "rmsprop":
-        return {"lr": spec.learning_rate, "alpha": spec.alpha}
-    return {"lr": spec.learning_rate}
+    return optimizers.get(spec.optimizer).hyper(spec)
 
 
 def initial_params(n_features: int, n_targets: int, seed: int, bias: bool = True) -> np.ndarray:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-RULES = {
-    "sgd": r"\theta_{t+1} = \theta_t - \eta\, g_t",
-    "momentum": r"v_{t+1} = \mu v_t + g_t,\quad \theta_{t+1} = \theta_t - \eta\, v_{t+1}",
-    "nesterov": r"v_{t+1} = \mu v_t + g_t,\quad "
-    r"\theta_{t+1} = \theta_t - \eta\,(g_t + \mu v_{t+1})",
-    "adam": r"m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\ "
-    r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\ "
-    r"\theta_{t+1} = \theta_t - \eta\,\frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon}",
-    "rmsprop": r"v_{t+1} = \alpha v_t + (1-\alpha) g_t^2,\quad "
-    r"\theta_{t+1} = \theta_t - \eta\,\frac{g_t}{\sqrt{v_{t+1}} + \epsilon}",
-    "adagrad": r"s_{t+1} = s_t + g_t^2,\quad "
-    r"\theta_{t+1} = \theta_t - \eta\,\frac{g_t}{\sqrt{s_{t+1}} + \epsilon}",
-}
+from linreg import optimizers
+
+RULES = optimizers.RULES  # one entry per optimizer, in linreg.optimizers
 
 
 def _num(x: float) -> str:

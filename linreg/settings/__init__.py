@@ -21,19 +21,13 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, ClassVar
 
+from linreg import optimizers
 from linreg.errors import SettingsError
 
 LOSSES = ("mse", "mae", "huber")
 LOSS_LABELS = {"mse": "MSE (squared)", "mae": "MAE (L1)", "huber": "Huber"}
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "rmsprop", "adagrad")
-OPTIMIZER_LABELS = {
-    "sgd": "SGD",
-    "momentum": "SGD + momentum",
-    "nesterov": "Nesterov",
-    "adam": "Adam",
-    "rmsprop": "RMSprop",
-    "adagrad": "Adagrad",
-}
+OPTIMIZERS = optimizers.NAMES
+OPTIMIZER_LABELS = optimizers.LABELS
 DATA, START, TRAINING, RUN, VIEW = "data", "start", "training", "run", "view"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from linreg import scene
+from linreg import optimizers, scene
 from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surface_figure
 from linreg.figures.contour import STATIC, backdrop
 from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
-from linreg.settings import LOSS_LABELS, OPTIMIZER_LABELS
+from linreg.settings import LOSS_LABELS
 from linreg.ui import live
 from linreg.ui.controls import badge, buttons, shown_step
 from linreg.ui.plot import live_chart
@@ -204,17 +204,8 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
 
 def step_settings(c) -> str:
     """The settings a step was taken with, in words: optimizer, rate, its knobs, loss."""
-    knobs = {
-        "momentum": f", μ = {c.momentum:g}",
-        "nesterov": f", μ = {c.momentum:g}",
-        "adam": f", β₁ = {c.beta1:g}, β₂ = {c.beta2:g}",
-        "rmsprop": f", α = {c.alpha:g}",
-    }.get(c.optimizer, "")
     delta = f" (δ = {c.huber_delta:g})" if c.loss == "huber" else ""
-    return (
-        f"{OPTIMIZER_LABELS[c.optimizer]}, η = {c.learning_rate:g}{knobs}, "
-        f"{LOSS_LABELS[c.loss]} loss{delta}"
-    )
+    return f"{optimizers.describe(c)}, {LOSS_LABELS[c.loss]} loss{delta}"
 
 
 def replay_spec(run: live.Run) -> dict:
