@@ -69,39 +69,44 @@ def _array(name: str, rows: np.ndarray) -> list[str]:
 
 
 def _data(c: FeaturesConfig, raw: Dataset) -> list[str]:
-    names = f"# inputs {tuple(raw.feature_names)!r} -> targets {tuple(raw.target_names)!r}"
+    names = [
+        f"# inputs: {', '.join(repr(str(n)) for n in raw.feature_names)}",
+        f"# targets: {', '.join(repr(str(n)) for n in raw.target_names)}",
+    ]
     if c.source == "synthetic":
         d, k = raw.n_features, raw.n_targets
         w = [[float(v) for v in row] for row in c.true_weight()]
         return [
-            f"# synthetic rows: z standard normal, feature j scaled by {c.spread!r}^(j/(d-1));",
+            "# synthetic: z ~ N(0, 1), feature j scaled by spread^(j/(d-1))",
             "# the truth W, b holds in the features' own units",
             f"rng = np.random.default_rng({c.seed!r})",
             f"z = rng.standard_normal(({c.n_points!r}, {d}))",
             f"scales = {c.spread!r} ** (np.arange({d}) / {max(d - 1, 1)})",
             f"W = np.array({w!r})",
             f"b = np.array({[float(v) for v in c.true_bias()]!r})",
+            f"noise = {c.noise!r} * rng.standard_normal(({c.n_points!r}, {k}))",
             "inputs = z * scales",
-            f"targets = z @ (W * scales).T + b + {c.noise!r} * "
-            f"rng.standard_normal(({c.n_points!r}, {k}))",
+            "targets = z @ (W * scales).T + b + noise",
             "",
         ]
     x, y = raw.x_train, raw.y_train
     if c.source == "crop15":  # the tutorial's 15 rows: the 5 rows three times
         return [
-            names,
+            *names,
             *_array("inputs", x[:5]),
             *_array("targets", y[:5]),
-            "inputs, targets = np.tile(inputs, (3, 1)), np.tile(targets, (3, 1))  # 15 rows",
+            "# the tutorial's 15 rows: these 5, three times",
+            "inputs = np.tile(inputs, (3, 1))",
+            "targets = np.tile(targets, (3, 1))",
             "",
         ]
-    return [names, *_array("inputs", x), *_array("targets", y), ""]
+    return [*names, *_array("inputs", x), *_array("targets", y), ""]
 
 
 def _standardise(raw: Dataset) -> list[str]:
     """The page's standardisation, line for line (features.standardise)."""
     lines = [
-        "# standardise: every feature to mean 0 and standard deviation 1 over the rows",
+        "# standardise: each feature to mean 0, standard deviation 1",
         "mean, std = inputs.mean(axis=0), inputs.std(axis=0)",
     ]
     kept = standardise(raw)[1].std
@@ -112,9 +117,9 @@ def _standardise(raw: Dataset) -> list[str]:
 
 def _batches(c: FeaturesConfig, n: int, full: bool) -> list[str]:
     if full:
-        return [f"train_dl = [(inputs, targets)]  # full batch: every step uses all {n} rows", ""]
+        return [f"# full batch: every step uses all {n} rows", "train_dl = [(inputs, targets)]", ""]
     return [
-        "# the shuffle is seeded by the start seed, so every run takes the same batches",
+        "# seeded by the start seed: the page's batches",
         "train_dl = DataLoader(",
         "    TensorDataset(inputs, targets),",
         f"    batch_size={c.batch_size!r},",
@@ -130,12 +135,12 @@ def _start(mode: str, c: FeaturesConfig, d: int, k: int) -> list[str]:
     lines = [f"torch.manual_seed({c.init_seed!r})"]
     if mode == "builtins":
         return lines + [
-            f"model = nn.Linear({d}, {k}){cast}  # nn.Linear's own init, made in float32",
+            f"model = nn.Linear({d}, {k}){cast}  # its own init, in float32",
             f"opt = torch.optim.SGD(model.parameters(), lr={c.learning_rate!r})",
             "",
         ]
     return lines + [
-        f"start = nn.Linear({d}, {k})  # both ways start from nn.Linear's own init",
+        f"start = nn.Linear({d}, {k})  # the built-ins' start",
         f"w = start.weight.detach(){cast}.requires_grad_()",
         f"b = start.bias.detach(){cast}.requires_grad_()",
         f"lr = {c.learning_rate!r}",
@@ -165,15 +170,19 @@ BUILTINS_STEP = """\
 def _loop(mode: str, steps: int, n: int, batch_size: int, full: bool) -> list[str]:
     per = batches_per_epoch(n, batch_size)
     if full:
-        unit = "one step per epoch"
+        unit = ["# the page counts steps; a full batch is one step per epoch"]
     else:
         epochs = f"{steps // per} epochs" + (f" and {steps % per} steps" if steps % per else "")
-        unit = f"{per} batches of up to {batch_size} rows per epoch: {epochs}"
+        unit = [
+            f"# the page counts steps, one batch each: {per} per epoch",
+            f"# (batches of up to {batch_size} rows), so {steps} steps are {epochs}",
+        ]
     return [
-        f"steps = {int(steps)}  # the page's step on show; {unit}",
+        *unit,
+        f"steps = {int(steps)}",
         "step = 0",
         "while step < steps:",
-        "    for x, y in train_dl:  # one epoch (a shuffled loader reshuffles each time)",
+        "    for x, y in train_dl:  # one epoch",
         SCRATCH_STEP if mode == "scratch" else BUILTINS_STEP,
         "        step += 1",
         "        if step == steps:",
@@ -206,6 +215,7 @@ def _report(mode: str, standardised: bool) -> list[str]:
         lines += [
             "v, c = w.double().numpy(), b.double().numpy()",
             'print("weight in raw units", (v / std).tolist())',
-            'print("bias in raw units", (c - (v * (mean / std)).sum(1)).tolist())',
+            "c = c - (v * (mean / std)).sum(1)",
+            'print("bias in raw units", c.tolist())',
         ]
     return lines
