@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from linreg import optimizers
+from linreg import losses, optimizers
 from linreg.history import History
 from linreg.settings import Config
 
@@ -37,7 +37,6 @@ def history_csv(history: History, names: list[str]) -> str:
     return out.getvalue()
 
 
-LOSS_CODE = {"mse": "nn.MSELoss()", "mae": "nn.L1Loss()", "huber": "nn.HuberLoss(delta={delta!r})"}
 SCRIPT = '''"""Linear regression by gradient descent, as run in linreg ({title}).
 
 Run it with:  python {filename}
@@ -159,7 +158,7 @@ def _setup(c: Config) -> str:
     """The lines that (re)build the optimizer and the batches for settings c."""
     make = optimizers.code(c, params="p")
     return (
-        f"loss_fn = {LOSS_CODE[c.loss].format(delta=c.huber_delta)}\n"
+        f"loss_fn = {losses.get(c.loss, c.huber_delta).code()}\n"
         f"rebuild(torch.{c.dtype}, lambda p: {make}, {c.batch_size!r}, {c.shuffle!r})"
     )
 
@@ -174,7 +173,7 @@ def _change(old: Config, new: Config) -> str:
             f"    group.update({hyper})"
         )
     if changed <= {"loss", "huber_delta"}:
-        return f"loss_fn = {LOSS_CODE[new.loss].format(delta=new.huber_delta)}"
+        return f"loss_fn = {losses.get(new.loss, new.huber_delta).code()}"
     return _setup(new)
 
 

@@ -16,6 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
+from linreg import losses
 from linreg.data import Dataset
 from linreg.losses import elementwise, np_psi
 
@@ -134,12 +135,13 @@ def optimum(
 
 def _optimum_1(a: np.ndarray, y: np.ndarray, loss: str, delta: float) -> np.ndarray:
     theta = np.linalg.lstsq(a, y, rcond=None)[0]
-    if loss == "mse":
+    rule = losses.get(loss, delta)
+    if rule.irls_weight is None:  # least squares is the minimum
         return theta
-    if loss == "huber":
-        return _irls(a, y, theta, lambda r: np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300)))
-    theta = _irls(a, y, theta, lambda r: 1.0 / np.maximum(np.abs(r), 1e-9), iterations=300)
-    return _l1_vertex(a, y, theta)
+    if rule.name == "huber":
+        return _irls(a, y, theta, rule.irls_weight)
+    theta = _irls(a, y, theta, rule.irls_weight, iterations=300)
+    return _l1_vertex(a, y, theta)  # the L1 minimum is a vertex
 
 
 def _irls(a, y, theta, weights, iterations: int = 500) -> np.ndarray:

@@ -128,7 +128,9 @@ class Stepper:
             self._next_batch()
 
     def _use_gradient(self, gradient: str) -> None:
-        """Autograd needs leaves that require grad; the closed form writes .grad itself."""
+        """Autograd needs leaves that require grad; the closed form writes .grad itself.
+        (Called whenever the loss may have changed, so `self.loss` is set here too.)"""
+        self.loss = losses.get(self.spec.loss, self.spec.huber_delta)
         for p in self.model.parameters():
             p.requires_grad_(gradient == "autograd")
             p.grad = None if gradient == "autograd" else torch.zeros_like(p)
@@ -258,13 +260,13 @@ class Stepper:
             xb, yb = self._next_batch()
             if closed:
                 r = torch.addmm(bias, xb, weight.T) if bias is not None else xb @ weight.T
-                g = losses.residual_gradient(spec.loss, r.sub_(yb), spec.huber_delta)
+                g = self.loss.residual_gradient(r.sub_(yb))
                 torch.mm(g.T, xb, out=weight.grad)
                 if bias is not None:
                     torch.sum(g, 0, out=bias.grad)
             else:
                 opt.zero_grad()
-                losses.value(spec.loss, model(xb), yb, spec.huber_delta).backward()
+                self.loss.value(model(xb), yb).backward()
             update(opt) if update else opt.step()
             rows[i] = self.flat
         return rows.double().numpy()
@@ -331,15 +333,13 @@ class Stepper:
                     pred = pred + th[:, k * d :, None].transpose(1, 2)
                 r = pred - y
                 loss_out[s : s + per] = (
-                    losses.value(
-                        spec.loss, pred, y.expand_as(pred), spec.huber_delta, reduction="none"
-                    )
+                    self.loss.value(pred, y.expand_as(pred), reduction="none")
                     .mean(dim=(1, 2))
                     .double()
                     .numpy()
                 )
                 if with_grad:
-                    g = losses.psi(spec.loss, r, spec.huber_delta) / y.numel()
+                    g = self.loss.psi(r) / y.numel()
                     gw = torch.einsum("tnk,nd->tkd", g, x).reshape(len(th), -1)
                     parts = [gw, g.sum(1)] if spec.bias else [gw]
                     grad_out[s : s + per] = torch.cat(parts, 1).double().numpy()
