@@ -104,10 +104,20 @@ def describe(settings) -> str:
     return f"{o.label}, η = {settings.learning_rate:g}" + (f", {knobs}" if knobs else "")
 
 
+def arguments(settings) -> dict:
+    """The keyword arguments of its torch.optim constructor. (Nesterov with μ = 0 is plain
+    SGD, and torch refuses nesterov=True without momentum, so μ = 0 drops the flag.)"""
+    o = get(settings.optimizer)
+    fixed = dict(o.fixed)
+    if fixed.get("nesterov") and not settings.momentum:
+        del fixed["nesterov"]
+    return {**o.hyper(settings), **fixed}
+
+
 def code(settings, params: str = "model.parameters()") -> str:
     """The torch.optim call that builds it, as the seeds write it."""
     o = get(settings.optimizer)
-    args = {**o.hyper(settings), **o.fixed}
+    args = arguments(settings)
     return (
         f"torch.optim.{o.torch_class}({params}, "
         + ", ".join(f"{k}={v!r}" for k, v in args.items())

@@ -54,7 +54,7 @@ def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
     entry = optimizers.get(spec.optimizer)
     # foreach=False: the plain per-tensor loop is quicker for two tiny tensors; same numbers.
     cls = getattr(torch.optim, entry.torch_class)
-    return cls(params, **entry.hyper(spec), **entry.fixed, foreach=False)
+    return cls(params, **optimizers.arguments(spec), foreach=False)
 
 
 def hyper(spec: TrainSpec) -> dict:

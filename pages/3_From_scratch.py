@@ -9,8 +9,8 @@ from linreg.ui import scratch_view as view
 from linreg.ui.plot import ticker
 
 page.setup("From scratch", "🧮")
-run = state.current()
-state.settings(run)
+run = state.Session.current()
+run.take_widgets()
 
 with st.sidebar:
     st.markdown("**Training**")
@@ -38,10 +38,12 @@ with st.expander("The derivation: ∂MSE/∂w = −2/n · Xᵀ(y − Xw)", expan
 def panel() -> None:
     view.sync_view(run)
     if run.running:
-        state.tick(run)
+        run.tick()
     view.controls(run)
     if run.notice:
         st.info(run.notice)
+    if run.stop_reason:
+        st.info(run.stop_reason)
     shown = view.timeline(run)
     st.subheader("Three programs, one set of numbers")
     view.agreement(run, shown)
@@ -49,7 +51,7 @@ def panel() -> None:
     view.code_walk(run, shown)
     view.path_chart(run, shown)
     links.share_box(
-        state.share_link(run, shown),
+        run.share_link(shown),
         "the matrices below, and replays the three programs to this epoch",
     )
     ticker(run.running, run.ways.steps)

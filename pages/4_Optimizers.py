@@ -9,7 +9,7 @@ from linreg.ui import race_view as view
 from linreg.ui.plot import ticker
 
 page.setup("Optimizers", "🏁")
-run = state.current_run()
+run = state.RaceRun.current()
 state.settings(run)
 
 st.title("Optimizers race")
@@ -26,7 +26,7 @@ with st.expander("Racers: who takes part, with which learning rate and settings"
 @st.fragment
 def panel() -> None:
     if run.running:
-        state.tick(run)
+        run.tick()
     view.controls(run)
     if run.notice:
         st.info(run.notice)
@@ -36,7 +36,7 @@ def panel() -> None:
     shown = view.timeline(run)
     view.charts(run, shown)
     view.leaderboard(run, shown)
-    links.share_box(state.share_link(run, shown), "replays the race to this step")
+    links.share_box(run.share_link(shown), "replays the race to this step")
     ticker(run.running, run.race.steps)  # while running, the browser asks for more
 
 

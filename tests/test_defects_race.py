@@ -194,11 +194,6 @@ def test_unscaled_race_shows_the_lesson():
         assert gap[name][500] < gap["sgd"][500] / 4, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs race_state._unscaled to apply race.valley_rates (the lead's file; see the "
-    "issue 10 report). Remove this mark once it does.",
-)
 def test_the_unscaled_button_sets_the_valley_rates():
     at = driver.open()
     click(at, "race.unscaled")

@@ -297,3 +297,18 @@ def test_float32_run_follows_the_float64_reference_closely():
     )
     want = numpy_run(data.x_train, data.y_train, start, "adam", 0.05, "huber", 100)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-4)
+
+
+def test_nesterov_without_momentum_is_plain_sgd_not_an_error():
+    """torch refuses SGD(nesterov=True, momentum=0); a link or a slider can ask for it."""
+    from dataclasses import replace as _replace
+
+    from linreg.data import seed000
+    from linreg.trainer import Stepper, TrainSpec
+
+    spec = TrainSpec(optimizer="nesterov", momentum=0.0, learning_rate=0.1, dtype="float64")
+    nesterov = Stepper(seed000(), spec, start=[0.0, 0.0])
+    nesterov.step(20)
+    sgd = Stepper(seed000(), _replace(spec, optimizer="sgd"), start=[0.0, 0.0])
+    sgd.step(20)
+    np.testing.assert_array_equal(nesterov.history.params, sgd.history.params)

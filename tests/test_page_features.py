@@ -19,7 +19,6 @@ from test_features import CROP, numpy_descent, tutorial_batches
 from linreg.presets import BY_KEY
 from linreg.settings import table
 from linreg.settings.features import FeaturesConfig
-from linreg.ui import features_state as state
 
 PAGE = "pages/2_Many_features.py"
 TABLE = table(FeaturesConfig)

@@ -148,7 +148,7 @@ def test_run_pause_and_a_live_tick():
     run = run_of(at)
     assert run.running and at.button(key="race.btn.run").label == "⏸ Pause"
     assert run.race.steps == run.config.speed  # the run's first update came with the click
-    state.tick(run)  # AppTest fires no browser ticks: the tick is a plain function
+    run.tick()  # AppTest fires no browser ticks: the tick is a plain function
     assert run.race.steps == 2 * run.config.speed
     click(at, "race.btn.run")
     assert not run_of(at).running and at.button(key="race.btn.run").label == "▶ Run"
@@ -159,7 +159,7 @@ def test_run_stops_when_everyone_has_converged_or_diverged():
     run = run_of(at)
     click(at, "race.btn.run")
     for _ in range(2000):
-        state.tick(run)
+        run.tick()
         if not run.running:
             break
     assert not run.running and "Every racer" in run.stop_reason

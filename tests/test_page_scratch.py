@@ -213,12 +213,12 @@ def test_live_tick_takes_speed_epochs_and_stops_at_the_step_limit(monkeypatch):
     assert run.running and run.config.speed == 7
     base = run.ways.steps  # the rerun that drew Pause took the first tick already
     assert base == 7
-    scratch_state.tick(run)
-    scratch_state.tick(run)
+    run.tick()
+    run.tick()
     assert run.ways.steps == base + 14
     np.testing.assert_allclose(run.ways.params("builtin")[-1], oracle(base + 14), rtol=1e-9)
     monkeypatch.setattr(scratch_state, "MAX_STEPS", base + 17)
-    scratch_state.tick(run)
-    assert run.ways.steps == base + 17 and run.running
-    scratch_state.tick(run)
-    assert run.ways.steps == base + 17 and not run.running and "up to 24" in run.notice
+    run.tick()  # the tick that reaches the limit stops the run and says why
+    assert run.ways.steps == base + 17 and not run.running and "up to 24" in run.stop_reason
+    run.tick()
+    assert run.ways.steps == base + 17 and not run.running

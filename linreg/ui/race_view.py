@@ -23,6 +23,7 @@ from linreg.sweep import notice as sweep_notice
 from linreg.ui import race_state as state
 from linreg.ui.controls import buttons, shown_step
 from linreg.ui.plot import live_chart
+from linreg.ui.session import one_thread
 
 NOTICE = {
     "contour": "What to notice: SGD heads straight down the steepest slope; momentum and "
@@ -68,9 +69,9 @@ def controls(run: state.RaceRun) -> None:
         badge = ":gray-badge[Paused]" if r.steps else ":gray-badge[Ready]"
     buttons(
         "race.btn",
-        lambda k: state.step(run, k),
-        lambda: state.toggle(run),
-        lambda: state.reset(run),
+        run.step,
+        run.toggle,
+        run.reset,
         running=run.running,
         stopped=state.all_diverged(run),
         k=run.config.steps_per_click,
@@ -230,7 +231,7 @@ def sweep(run: state.RaceRun) -> None:
         def progress(done: float) -> None:
             bar.progress(min(max(done, 0.0), 1.0), text=f"Sweeping… {done:.0%}")
 
-        state.one_thread()
+        one_thread()
         began = time.perf_counter()
         run.sweep = lr_sweep(
             data, spec, rates, c.sweep_steps, state.start(c), c.tolerance, progress=progress

@@ -8,23 +8,17 @@ matrices, e.g. `A=1 2; 3 4`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import streamlit as st
-import torch
 
 from linreg import matmul
 from linreg.data import seed002
 from linreg.fastpath import params_at
 from linreg.precision import Float32Result, Float32Run, log_steps
-from linreg.presets import Preset
 from linreg.scratch_steps import ThreeWays
 from linreg.settings import table
 from linreg.settings.scratch import MAX_STEPS, ScratchConfig
-from linreg.ui import links, widgets
-
-torch.set_num_threads(1)  # tiny tensors: one thread is faster and fair to other users
+from linreg.ui.session import PageSession
 
 TABLE = table(ScratchConfig)
 DEFAULTS = TABLE.defaults
@@ -32,90 +26,57 @@ KEY_A, KEY_B = "scratch.matrix_a", "scratch.matrix_b"
 MATRICES = ((KEY_A, "A", matmul.SEED_A), (KEY_B, "B", matmul.SEED_B))  # widget, link, seed
 
 
-@dataclass
-class Session:
-    config: ScratchConfig
-    ways: ThreeWays
-    running: bool = False
-    follow: bool = True
-    notice: str = ""
-    notes: list[str] = field(default_factory=list)
-    query: dict = field(default_factory=dict)
-    lesson: Preset | None = None
+class Session(PageSession):
+    """One session's three programs, stepped together."""
 
+    KEY = "scratch"
+    TABLE = TABLE
+    EXTRA = ("A", "B")
+    RESTARTS = ("dtype", "learning_rate")  # with the start: the three programs restart
 
-def _ways(config: ScratchConfig) -> ThreeWays:
-    return ThreeWays(config.start, config.learning_rate, config.dtype)
+    def build(self) -> None:
+        self.ways = _ways(self.config)
 
+    @property
+    def stepper(self) -> ThreeWays:
+        return self.ways
 
-def current() -> Session:
-    """This session's state; a link with query parameters rebuilds it from them."""
-    torch.set_num_threads(1)  # per script run: each runs in a thread of its own
-    run = st.session_state.get("scratch")
-    link = links.opened(TABLE, None if run is None else run.query, extra=("A", "B"))
-    if link is not None:
-        widgets.load(link.config, force=True)
-        for key, url, seed in MATRICES:
-            st.session_state[key] = link.extra.get(url, seed)[:400]
-        run = Session(config=link.config, ways=_ways(link.config), lesson=link.lesson)
-        run.ways.step(min(link.steps, MAX_STEPS))
-        run.notes = link.notes
-        run.query = dict(st.query_params.items())
-        st.session_state["scratch"] = run
-        st.session_state["scratch.timeline"] = run.ways.steps
-    return run
+    def advance(self, k: int, stop_at_convergence: bool = False) -> None:
+        self.ways.step(k)
 
+    @property
+    def limit(self) -> int:
+        return MAX_STEPS
 
-def settings(run: Session) -> None:
-    """Read what the widgets say (refused values spring back, with a note), apply it, and
-    keep the address bar in step."""
-    config, notes = widgets.take(run.config)
-    run.notes.extend(notes)
-    apply(run, config)
-    run.query = links.sync_address(run.config, run.lesson, typed_matrices())
+    def limit_note(self) -> str:
+        return (
+            f"The page steps the three programs up to {MAX_STEPS:,} epochs one by one; "
+            "the long run below goes to the end."
+        )
 
+    def halted(self) -> str:
+        return ""
 
-def apply(run: Session, config: ScratchConfig) -> None:
-    """A new precision, rate or start restarts the three programs from step 0."""
-    old, run.config = run.config, config
-    if (old.dtype, old.learning_rate, old.start) != (
-        config.dtype,
-        config.learning_rate,
-        config.start,
-    ):
-        run.ways = _ways(config)
-        run.running, run.follow = False, True
-        run.notice = (
+    def finished(self) -> str:
+        return self.limit_note() if self.steps >= self.limit else ""
+
+    def restart_note(self, names: list[str]) -> str:
+        return (
             "The precision, learning rate or start changed, so the three programs restarted "
             "from step 0."
         )
 
+    def opened(self) -> None:
+        for key, url, seed in MATRICES:
+            st.session_state[key] = self.extra.get(url, seed)[:400]
+        st.session_state["scratch.timeline"] = self.ways.steps
 
-def step(run: Session, k: int) -> None:
-    room = MAX_STEPS - run.ways.steps
-    if room <= 0:
-        run.notice = (
-            f"The page steps the three programs up to {MAX_STEPS:,} epochs one by one; "
-            "the long run below goes to the end."
-        )
-        run.running = False
-        return
-    run.ways.step(min(k, room))
-    run.follow = True
+    def address_extra(self) -> dict[str, str]:
+        return typed_matrices()
 
 
-def toggle(run: Session) -> None:
-    run.running, run.notice = not run.running, ""
-
-
-def reset(run: Session) -> None:
-    run.ways = _ways(run.config)
-    run.running, run.follow, run.notice = False, True, "Reset to step 0."
-
-
-def tick(run: Session) -> None:
-    """One live update: `speed` more epochs, stopping at the step limit."""
-    step(run, run.config.speed)
+def _ways(config: ScratchConfig) -> ThreeWays:
+    return ThreeWays(config.start, config.learning_rate, config.dtype)
 
 
 def matrices() -> tuple[np.ndarray | None, np.ndarray | None, list[str]]:
@@ -133,11 +94,6 @@ def typed_matrices() -> dict[str, str]:
         if text != seed:
             typed[url] = text
     return typed
-
-
-def share_link(run: Session, shown: int) -> str:
-    """A link that reopens this view on a fresh server."""
-    return links.share(run.config, shown, run.lesson, typed_matrices())
 
 
 # ---- the long runs (deterministic, so one result serves every user) ----------------------

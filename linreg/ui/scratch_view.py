@@ -42,9 +42,9 @@ def controls(run: state.Session) -> None:
     )
     buttons(
         "scratch.btn",
-        lambda k: state.step(run, k),
-        lambda: state.toggle(run),
-        lambda: state.reset(run),
+        run.step,
+        run.toggle,
+        run.reset,
         running=run.running,
         stopped=False,
         k=run.config.steps_per_click,
@@ -134,7 +134,7 @@ def _line(run: state.Session, t: int, move: int) -> None:
         return
     st.session_state[key] = STAGES[index % len(STAGES)]
     if epoch > run.ways.steps:
-        state.step(run, 1)
+        run.step(1)
     else:
         st.session_state["scratch.timeline"] = epoch
         run.follow = False

@@ -84,6 +84,31 @@ class PageSession:
     def advance(self, k: int, stop_at_convergence: bool = False) -> None:
         self.stepper.step(k, stop_at_convergence, getattr(self.config, "tolerance", 1e-6))
 
+    @property
+    def steps(self) -> int:
+        return self.stepper.steps
+
+    @property
+    def limit(self) -> int:
+        """The most steps the page takes."""
+        return self.config.max_steps
+
+    def limit_note(self) -> str:
+        return f"Reached the maximum of {self.limit} steps."
+
+    def halted(self) -> str:
+        """Why the run cannot go on as it is (it diverged), or ''."""
+        return self.stepper.message if self.stepper.diverged_at is not None else ""
+
+    def finished(self) -> str:
+        """Why a live run should stop now (diverged, converged, the limit), or ''."""
+        s = self.stepper
+        if self.halted():
+            return self.halted()
+        if getattr(self.config, "stop_at_convergence", False) and s.converged_at is not None:
+            return s.message
+        return self.limit_note() if self.steps >= self.limit else ""
+
     # ---- opening ----------------------------------------------------------------------
     @classmethod
     def current(cls) -> PageSession:
@@ -96,9 +121,13 @@ class PageSession:
             return run
         run = cls.from_link(link)
         widgets.load(run.config, force=True)
+        run.opened()
         run.query = dict(st.query_params.items())
         st.session_state[cls.KEY] = run
         return run
+
+    def opened(self) -> None:
+        """What a page does in the session when a link has just opened it (its own widgets)."""
 
     @classmethod
     def from_link(cls, link: links.Link) -> PageSession:
@@ -122,23 +151,22 @@ class PageSession:
 
     def replay(self, changes: list[tuple[int, Settings]], steps: int) -> None:
         """Take the run through `changes` to `steps`, as it was taken when shared."""
-        limit = getattr(self.config, "max_steps", steps)
-        steps = min(steps, limit)
+        steps = min(steps, self.limit)
         for at, config in changes[1:]:
-            if at > steps or self.stepper.diverged_at is not None:
+            if at > steps or self.halted():
                 break
-            self.advance(at - self.stepper.steps)
-            if self.stepper.steps < at:
+            self.advance(at - self.steps)
+            if self.steps < at:
                 break
             self.apply(config)
-        if self.stepper.steps < steps:
-            self.advance(steps - self.stepper.steps)
-        if self.stepper.diverged_at is not None:
-            self.stop_reason = self.stepper.message
-        elif self.stepper.steps < steps:
+        if self.steps < steps and not self.halted():
+            self.advance(steps - self.steps)
+        if self.halted():
+            self.stop_reason = self.halted()
+        elif self.steps < steps:
             self.notes.append(
                 f"The link asked for step {steps:,}, but the run stopped at step "
-                f"{self.stepper.steps:,}: {self.stepper.message or 'see above.'}"
+                f"{self.steps:,}: {self.finished() or 'see above.'}"
             )
         self.notice = ""
 
@@ -223,15 +251,14 @@ class PageSession:
 
     def step(self, k: int) -> None:
         """Take k steps by hand (they stop early only at divergence or the step limit)."""
-        limit = self.config.max_steps
-        room = limit - self.stepper.steps
+        room = self.limit - self.steps
         if room <= 0:
-            self.stop_reason = f"Reached the maximum of {limit} steps."
+            self.stop_reason, self.running = self.limit_note(), False
             return
         self.advance(min(k, room))
         self.follow = True
-        if self.stepper.diverged_at is not None:
-            self.stop_reason = self.stepper.message
+        if self.halted():
+            self.stop_reason = self.halted()
 
     def tick(self) -> None:
         """One live update: `speed` steps; stops at divergence, convergence or the limit."""
@@ -240,17 +267,12 @@ class PageSession:
         if self.last_tick and now - self.last_tick < 2.0:  # how far apart updates come
             self.tick_gap = 0.7 * self.tick_gap + 0.3 * (now - self.last_tick)
         self.last_tick = now
-        c, s = self.config, self.stepper
-        stop = bool(getattr(c, "stop_at_convergence", False))
-        room = c.max_steps - s.steps
+        stop = bool(getattr(self.config, "stop_at_convergence", False))
+        room = self.limit - self.steps
         if room > 0:
-            self.advance(min(c.speed, room), stop)
+            self.advance(min(self.config.speed, room), stop)
         self.follow = True
-        reason = ""
-        if s.diverged_at is not None or stop and s.converged_at is not None:
-            reason = s.message
-        elif s.steps >= c.max_steps:
-            reason = f"Reached the maximum of {c.max_steps} steps."
+        reason = self.finished()
         if reason:
             self.running, self.stop_reason = False, reason
 
