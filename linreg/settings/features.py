@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from linreg.errors import SettingsError
-from linreg.settings import DATA, RUN, START, TRAINING, VIEW, Settings, setting
+from linreg.settings import DATA, START, TRAINING, VIEW, Settings, setting
+from linreg.settings import fields as shared
 
 MAX_FEATURES, MAX_TARGETS = 4, 3
 SOURCES = ("crop5", "crop15", "synthetic", "csv")
@@ -91,7 +92,7 @@ class FeaturesConfig(Settings):
         help="The last feature's scale over the first's (the others in between): "
         "1 gives equal scales, large values an ill-conditioned problem.",
     )
-    seed: int = setting(0, "Seed", "seed", DATA, low=0, high=999_999)
+    seed: int = shared.seed(0)
     w11: float = _weight(0, 0)
     w12: float = _weight(0, 1)
     w13: float = _weight(0, 2)
@@ -146,38 +147,19 @@ class FeaturesConfig(Settings):
         help="Train on (x - mean) / std of each feature (train rows). Weights can still be "
         "shown in the original units.",
     )
-    learning_rate: float = setting(
-        1e-5, "Learning rate", "lr", TRAINING, low=1e-7, high=10.0, log=True
+    learning_rate: float = shared.learning_rate(1e-5)
+    batch_size: int = shared.batch_size(
+        5, 2000, "0 or at least the number of rows = full batch.", box=True
     )
-    batch_size: int = setting(
-        5,
-        "Batch size",
-        "bs",
-        TRAINING,
-        low=0,
-        high=2000,
-        help="0 or at least the number of rows = full batch.",
-        box=True,
-    )
-    shuffle: bool = setting(True, "Shuffle batches", "shuf", TRAINING)
-    dtype: str = setting("float32", "Precision", "dtype", TRAINING, choices=("float32", "float64"))
+    shuffle: bool = shared.shuffle()
+    dtype: str = shared.dtype("float32")
     # --- run ---
-    steps_per_click: int = setting(
-        10, "Steps per click", "k_click", RUN, low=1, high=1000, box=True
-    )
-    speed: int = setting(
-        10,
-        "Steps per update",
-        "speed",
-        RUN,
-        low=1,
-        high=500,
-        help="How many steps a live run takes between two redraws.",
-    )
-    max_steps: int = setting(5000, "Max steps", "max", RUN, low=10, high=100_000, box=True)
-    stop_at_convergence: bool = setting(True, "Stop at convergence", "stop", RUN)
+    steps_per_click: int = shared.steps_per_click("k_click", box=True)
+    speed: int = shared.speed(10)
+    max_steps: int = shared.max_steps(5000, box=True)
+    stop_at_convergence: bool = shared.stop_at_convergence()
     # --- view ---
-    log_loss: bool = setting(True, "Log-scale loss", "log", VIEW)
+    log_loss: bool = shared.log_loss(True)
     original_units: bool = setting(
         True,
         "Weights in original units",
@@ -197,9 +179,7 @@ class FeaturesConfig(Settings):
         labels=SLICE_LABELS,
         help="The other parameters are held at the step shown's values, or at the optimum.",
     )
-    presenter: bool = setting(
-        False, "Presenter mode", "present", VIEW, help="Large type and thick lines for a projector."
-    )
+    presenter: bool = shared.presenter()
 
     def check(self) -> None:
         if self.slice_i == self.slice_j:

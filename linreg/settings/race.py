@@ -17,14 +17,12 @@ from linreg.settings import (
     LOSSES,
     OPTIMIZER_LABELS,
     OPTIMIZERS,
-    RUN,
     START,
-    TRAINING,
-    VIEW,
     Settings,
     setting,
     table,
 )
+from linreg.settings import fields as shared
 
 SWEEP = "sweep"
 RACERS = "racers"
@@ -110,7 +108,7 @@ class RaceConfig(Settings):
         "and the optimizers part ways.",
     )
     x_max: float = setting(2.0, "x to", "x1", DATA, low=-10.0, high=10.0, step=0.5)
-    seed: int = setting(42, "Seed", "seed", DATA, low=0, high=999_999)
+    seed: int = shared.seed(42)
     loss: str = setting("mse", "Loss", "loss", DATA, choices=LOSSES)
     huber_delta: float = setting(1.0, "Huber δ", "delta", DATA, low=0.01, high=10.0, log=True)
     # --- start: every racer starts here ---
@@ -147,24 +145,14 @@ class RaceConfig(Settings):
     )
     adagrad: bool = _on("adagrad")
     adagrad_lr: float = _rate("adagrad")
-    dtype: str = setting("float64", "Precision", "dtype", TRAINING, choices=("float32", "float64"))
+    dtype: str = shared.dtype("float64")
     # --- run ---
-    steps_per_click: int = setting(10, "Steps per click", "k", RUN, low=1, high=1000)
-    speed: int = setting(
-        10,
-        "Steps per update",
-        "speed",
-        RUN,
-        low=1,
-        high=200,
-        help="How many steps every racer takes between two redraws of a live run.",
-    )
-    max_steps: int = setting(2000, "Max steps", "max", RUN, low=10, high=20_000)
-    tolerance: float = setting(
-        1e-6, "Convergence tolerance", "tol", RUN, low=1e-12, high=1e-2, log=True
-    )
+    steps_per_click: int = shared.steps_per_click()
+    speed: int = shared.speed(10, high=200, what="steps of every racer")
+    max_steps: int = shared.max_steps(2000, high=20_000)
+    tolerance: float = shared.tolerance()
     # --- view ---
-    log_loss: bool = setting(True, "Log-scale loss", "log", VIEW)
+    log_loss: bool = shared.log_loss(True)
     # --- sweep: one optimizer at many learning rates ---
     sweep_optimizer: str = setting("sgd", "Optimizer to sweep", "sw_opt", SWEEP, choices=OPTIMIZERS)
     sweep_rates: int = setting(50, "Number of rates", "sw_n", SWEEP, low=10, high=100)

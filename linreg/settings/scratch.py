@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from linreg.scratch_code import WAY_LABELS, WAYS
-from linreg.settings import RUN, START, TRAINING, VIEW, Settings, setting
+from linreg.settings import RUN, START, VIEW, Settings, setting
+from linreg.settings import fields as shared
 
 STAGES = ("predict", "error", "gradient", "update")
 STAGE_LABELS = (
@@ -30,36 +31,19 @@ class ScratchConfig(Settings):
 
     prefix: ClassVar[str] = "scratch"
 
-    dtype: str = setting(
+    dtype: str = shared.dtype(
         "float64",
-        "Precision",
-        "dtype",
-        TRAINING,
-        choices=("float64", "float32"),
         help="float64 is NumPy's default; torch tensors are float32 unless told otherwise.",
     )
-    learning_rate: float = setting(
+    learning_rate: float = shared.learning_rate(
         1e-4,
-        "Learning rate",
-        "lr",
-        TRAINING,
-        low=1e-6,
         high=0.03,
-        log=True,
         help="Seed 002 uses 1e-4. Above 2/λmax ≈ 0.0331 this X makes gradient descent diverge.",
     )
     start_w1: float = setting(0.1, "Start w₁", "w1", START, low=-50.0, high=50.0, step=0.1)
     start_w2: float = setting(0.1, "Start w₂", "w2", START, low=-50.0, high=50.0, step=0.1)
-    steps_per_click: int = setting(10, "Steps per click", "k", RUN, low=1, high=1000, box=True)
-    speed: int = setting(
-        5,
-        "Steps per update",
-        "speed",
-        RUN,
-        low=1,
-        high=200,
-        help="How many epochs a live run takes between two redraws.",
-    )
+    steps_per_click: int = shared.steps_per_click(box=True)
+    speed: int = shared.speed(5, high=200, what="epochs")
     epochs: int = setting(
         1_000_000,
         "Epochs of the long run",
