@@ -1,4 +1,7 @@
-"""From a page's settings to a run: the dataset, the start, the stepper, and a live tick."""
+"""From Fit a line's settings to a run: the dataset, the start and the stepper.
+
+(What a change of settings means, restart or continue, is decided in one place for every
+page: `linreg.ui.session.PageSession`.)"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linreg.data import Dataset, split, synthetic_line
-from linreg.settings import DATA, START, TRAINING, Config
+from linreg.settings import Config
 from linreg.trainer import Stepper, TrainSpec, initial_params
 
 
@@ -65,32 +68,3 @@ def new_stepper(config: Config, data: Dataset | None = None, own: OwnData | None
     """A fresh run for these settings, on `data` (or the data the settings and `own` give)."""
     data = data if data is not None else dataset(config, own)
     return Stepper(data, TrainSpec.from_config(config), start(config))
-
-
-def restarts(old: Config, new: Config) -> bool:
-    """Whether going from old to new settings needs a fresh run (data or start changed)."""
-    return any(group in (DATA, START) for group in new.changed(old).values())
-
-
-def retrains(old: Config, new: Config) -> list[str]:
-    """The training settings that differ (the run continues with them)."""
-    return [name for name, group in new.changed(old).items() if group == TRAINING]
-
-
-def advance(stepper: Stepper, config: Config) -> str:
-    """One live tick: up to `speed` steps. Returns why the run should stop, or ''."""
-    room = config.max_steps - stepper.steps
-    if room <= 0:
-        return f"Reached the maximum of {config.max_steps} steps."
-    stepper.step(
-        min(config.speed, room),
-        stop_at_convergence=config.stop_at_convergence,
-        tolerance=config.tolerance,
-    )
-    if stepper.diverged_at is not None:
-        return stepper.message
-    if config.stop_at_convergence and stepper.converged_at is not None:
-        return stepper.message
-    if stepper.steps >= config.max_steps:
-        return f"Reached the maximum of {config.max_steps} steps."
-    return ""

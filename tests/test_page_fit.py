@@ -24,7 +24,6 @@ from pagetest import Page, click, rerun
 from streamlit.testing.v1 import AppTest
 
 import linreg
-from linreg import experiment
 from linreg.presets import BY_KEY, PRESETS
 from linreg.settings import DATA, DEFAULTS, SPECS, START, TRAINING, kind
 from linreg.trainer import EXPLODE, Stepper, TrainSpec
@@ -444,8 +443,8 @@ def test_tick_runs_on_to_max_steps_without_convergence_stop():
         ticks += 1
     assert run.stepper.steps == 50 and ticks == 8  # 7 × 7, then the 1 step left
     assert run.stop_reason == "Reached the maximum of 50 steps."
-    assert experiment.advance(run.stepper, run.config)  # no room: says so, takes no step
-    assert run.stepper.steps == 50
+    run.tick()  # no room: says so, takes no step
+    assert run.stepper.steps == 50 and run.stop_reason == "Reached the maximum of 50 steps."
 
 
 def test_tick_stops_at_divergence():
