@@ -318,4 +318,4 @@ def _short(label: str) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return widgets.LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
