@@ -26,6 +26,11 @@ class Optimizer:
     rule: str  # LaTeX
     knobs: Callable[[Any], str] = lambda s: ""  # its own settings, in words
     fixed: dict = field(default_factory=dict)  # constructor arguments that never change
+    # On the Optimizers page: its colour and marker (Okabe-Ito, distinct under colour-vision
+    # deficiencies) and a rate that suits it on the race's default data (2/λmax ≈ 0.46).
+    colour: str = "#000000"
+    marker: str = "circle"
+    race_rate: float = 0.1
 
 
 def _lr(s) -> dict:
@@ -37,7 +42,16 @@ def _momentum(s) -> dict:
 
 
 ENTRIES = (
-    Optimizer("sgd", "SGD", "SGD", _lr, r"\theta_{t+1} = \theta_t - \eta\, g_t"),
+    Optimizer(
+        "sgd",
+        "SGD",
+        "SGD",
+        _lr,
+        r"\theta_{t+1} = \theta_t - \eta\, g_t",
+        colour="#000000",
+        marker="circle",
+        race_rate=0.1,
+    ),
     Optimizer(
         "momentum",
         "SGD + momentum",
@@ -45,6 +59,9 @@ ENTRIES = (
         _momentum,
         r"v_{t+1} = \mu v_t + g_t,\quad \theta_{t+1} = \theta_t - \eta\, v_{t+1}",
         lambda s: f"μ = {s.momentum:g}",
+        colour="#E69F00",
+        marker="square",
+        race_rate=0.05,
     ),
     Optimizer(
         "nesterov",
@@ -54,6 +71,9 @@ ENTRIES = (
         r"v_{t+1} = \mu v_t + g_t,\quad \theta_{t+1} = \theta_t - \eta\,(g_t + \mu v_{t+1})",
         lambda s: f"μ = {s.momentum:g}",
         {"nesterov": True},
+        colour="#56B4E9",
+        marker="diamond",
+        race_rate=0.05,
     ),
     Optimizer(
         "adam",
@@ -64,6 +84,9 @@ ENTRIES = (
         r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\ "
         r"\theta_{t+1} = \theta_t - \eta\,\frac{\hat m_{t+1}}{\sqrt{\hat v_{t+1}} + \epsilon}",
         lambda s: f"β₁ = {s.beta1:g}, β₂ = {s.beta2:g}",
+        colour="#009E73",
+        marker="triangle-up",
+        race_rate=0.1,
     ),
     Optimizer(
         "rmsprop",
@@ -73,6 +96,9 @@ ENTRIES = (
         r"v_{t+1} = \alpha v_t + (1-\alpha) g_t^2,\quad "
         r"\theta_{t+1} = \theta_t - \eta\,\frac{g_t}{\sqrt{v_{t+1}} + \epsilon}",
         lambda s: f"α = {s.alpha:g}",
+        colour="#D55E00",
+        marker="hexagon",
+        race_rate=0.01,
     ),
     Optimizer(
         "adagrad",
@@ -81,6 +107,9 @@ ENTRIES = (
         _lr,
         r"s_{t+1} = s_t + g_t^2,\quad "
         r"\theta_{t+1} = \theta_t - \eta\,\frac{g_t}{\sqrt{s_{t+1}} + \epsilon}",
+        colour="#CC79A7",
+        marker="triangle-down",
+        race_rate=0.5,
     ),
 )
 BY_NAME = {o.name: o for o in ENTRIES}

@@ -13,28 +13,15 @@ from dataclasses import replace
 
 import numpy as np
 
+from linreg import optimizers
 from linreg.figures.contour import backdrop, contour_layout, landmarks
 from linreg.figures.loss_curve import loss_bounds, step_axis, step_line
 from linreg.figures.raster import colourise, png_data_uri
 from linreg.figures.scale import log_scale
 from linreg.figures.style import CLASSIC, figure, point, trace
 
-COLOURS = {
-    "sgd": "#000000",
-    "momentum": "#E69F00",
-    "nesterov": "#56B4E9",
-    "adam": "#009E73",
-    "rmsprop": "#D55E00",
-    "adagrad": "#CC79A7",
-}
-SYMBOLS = {
-    "sgd": "circle",
-    "momentum": "square",
-    "nesterov": "diamond",
-    "adam": "triangle-up",
-    "rmsprop": "hexagon",
-    "adagrad": "triangle-down",
-}
+COLOURS = {o.name: o.colour for o in optimizers.ENTRIES}  # each racer's, from its entry
+SYMBOLS = {o.name: o.marker for o in optimizers.ENTRIES}
 # A light grey picture of the loss (low = white), so the six coloured paths stand out.
 RACE_STYLE = replace(CLASSIC, colorscale="Greys", current="#333333")
 LIGHT = [[0, "rgb(255,255,255)"], [1, "rgb(128,128,128)"]]  # Greys at half strength

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from linreg import optimizers
 from linreg.errors import SettingsError
 from linreg.settings import (
     DATA,
@@ -29,14 +30,7 @@ RACERS = "racers"
 
 # Each racer's learning rate: what suits it on the default data (x from 0 to 2, where
 # 2/λmax ≈ 0.46), so that the default race shows all six moving at once.
-RATES = {
-    "sgd": 0.1,
-    "momentum": 0.05,
-    "nesterov": 0.05,
-    "adam": 0.1,
-    "rmsprop": 0.01,
-    "adagrad": 0.5,
-}
+RATES = {o.name: o.race_rate for o in optimizers.ENTRIES}
 # The hyper-parameter fields of each optimizer: (field name, TrainSpec name).
 HYPER = {
     "sgd": (),
