@@ -13,6 +13,7 @@ PAGES = [
     ("pages/2_Many_features.py", "Many features", "🍎"),
     ("pages/3_From_scratch.py", "From scratch", "🧮"),
     ("pages/4_Optimizers.py", "Optimizers", "🏁"),
+    ("pages/5_Capacity.py", "Capacity and regularisation", "🪢"),
 ]
 
 

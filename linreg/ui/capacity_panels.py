@@ -1,0 +1,240 @@
+"""The "Capacity and regularisation" panels around the run: the sidebar's settings, why the
+features are standardised (conditioning), the lasso two ways side by side, ridge two ways
+(weight_decay or the loss; Adam vs AdamW), the code, and views 5 and 6 (many runs at once)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from linreg.capacity_code import training_code
+from linreg.figures.capacity import coefficients_figure
+from linreg.figures.reg_path import path_figure
+from linreg.figures.validation import validation_figure
+from linreg.polyfeatures import conditioning_table
+from linreg.regularised import PenalisedStepper
+from linreg.ui import widgets
+from linreg.ui.capacity_state import PATH_STEPS, TABLE, CapacityRun
+from linreg.ui.capacity_view import style
+from linreg.ui.plot import live_chart
+
+SCHEDULE_FIELDS = {
+    "step": ("step_size", "gamma"),
+    "exponential": ("decay",),
+    "onecycle": ("pct_start",),
+}
+TWO_WAYS_STEPS = 300  # steps of each run in "ridge two ways"
+
+
+def widget(name: str, where=st):
+    return widgets.widget(name, where, table=TABLE)
+
+
+def settings(run: CapacityRun) -> None:
+    """Read what the widgets say, apply it, then draw the sidebar's widgets."""
+    run.take_widgets()
+    c, bar = run.config, st.sidebar
+    with bar.expander("Data: y = f(x) + noise", expanded=True):
+        for name in ("curve", "noise", "n_points", "x_min", "x_max", "train_fraction"):
+            widget(name)
+        for name in ("split_mode", "seed"):
+            widget(name)
+    with bar.expander("Features and penalty", expanded=True):
+        widget("degree")
+        widget("penalty")
+        if c.penalty != "none":
+            widget("strength")
+        if c.penalty == "elastic":
+            widget("mix")
+        if c.penalty in ("ridge", "elastic"):
+            widget("ridge_method")
+        if c.penalty in ("lasso", "elastic"):
+            widget("l1_method")
+        if c.penalty != "none":
+            widget("penalise_bias")
+    with bar.expander("Training", expanded=True):
+        for name in (
+            "optimizer",
+            "learning_rate",
+            "schedule",
+            *SCHEDULE_FIELDS.get(c.schedule, ()),
+        ):
+            widget(name)
+    with bar.expander("Run", expanded=False):
+        for name in (
+            "steps_per_click",
+            "speed",
+            "max_steps",
+            "stop_at_convergence",
+            "tolerance",
+            "dtype",
+        ):
+            widget(name)
+    with bar.expander("View", expanded=True):
+        for name in ("log_loss", "slice_i", "slice_j", "many_runs"):
+            widget(name)
+        st.caption(
+            f"Slice coefficients: 0 = x, …, {run.poly.degree - 1} = the top power, "
+            f"{run.poly.degree} = the bias."
+        )
+
+
+def conditioning(run: CapacityRun) -> None:
+    """Why standardise: the Hessian's condition number and critical rate, raw and scaled."""
+    c = run.config
+    ridge = run.stepper.spec.rule.decay
+    rows = conditioning_table(run.poly, ridge)
+    st.dataframe(
+        {
+            "features": list(rows),
+            "λmax / λmin (condition number)": [f"{r.condition_number:.3g}" for r in rows.values()],
+            "critical rate 2/λmax": [f"{r.critical_rate:.3g}" for r in rows.values()],
+        },
+        hide_index=True,
+    )
+    raw, scaled = rows["raw"], rows["standardised"]
+    st.caption(
+        f"Raw powers x … x^{c.degree} on [{c.x_min:g}, {c.x_max:g}] differ in scale, so "
+        f"gradient descent on them could use a rate of at most {raw.critical_rate:.3g}; "
+        f"standardised, {scaled.critical_rate:.3g}. Standardising cannot make x, x³, x⁵ … "
+        f"less alike, so κ stays {scaled.condition_number:.3g}: the slow directions crawl. "
+        "A ridge penalty adds λ to every weight's curvature, which is why it also speeds "
+        "gradient descent up."
+    )
+
+
+def lasso_two_ways(run: CapacityRun, t: int) -> None:
+    """Subgradient and proximal lasso side by side, at the newest step."""
+    twin = run.other_method()
+    if twin is None:
+        st.caption(
+            "Choose the lasso or the elastic net with SGD to see the two lasso methods side "
+            "by side: by subgradient (λ·sign(w) in the gradient) and by the proximal step "
+            "(soft-threshold after each step)."
+        )
+        return
+    mine, d = run.stepper, run.poly.degree
+    pair = {mine.spec.l1_method: mine, twin.spec.l1_method: twin}
+    cols = st.columns(2)
+    for col, method in zip(cols, ("subgradient", "proximal"), strict=True):
+        s = pair[method]
+        theta = s.history.params[-1, :d]
+        zeros = int(np.sum(theta == 0.0))
+        with col:
+            live_chart(
+                coefficients_figure(run.poly.data.feature_names, theta, style=style(run)),
+                key=f"capacity.chart.{method}",
+                height=300,
+            )
+            st.caption(
+                f"**{method.capitalize()}** after {s.steps} steps: {zeros} of {d} weights "
+                f"exactly 0; smallest |w| {np.min(np.abs(theta)):.2g}."
+            )
+    st.caption(
+        "Notice: by subgradient a weight whose best value is 0 jumps across it by about "
+        "lr·λ every step and never lands (it chatters); the soft-threshold sets it to "
+        "exactly 0 and keeps it there."
+    )
+
+
+def ridge_two_ways(run: CapacityRun) -> None:
+    """weight_decay vs the penalty in the loss, for SGD, Adam and AdamW."""
+    lam = run.config.strength
+    key = (run.many_key, run.config.degree, lam, run.config.learning_rate)
+    if getattr(run, "two_ways_key", None) != key:
+        run.two_ways = two_ways(run, lam)
+        run.two_ways_key = key
+    st.dataframe(run.two_ways, hide_index=True)
+    st.caption(
+        f"Ridge λ = {lam:g}, {TWO_WAYS_STEPS} steps from the same start. SGD and Adam add "
+        "weight_decay·w to the gradient, exactly what the penalty λ/2‖w‖² in the loss adds: "
+        "the same update (Δ = 0). AdamW decays w apart from the adaptive step, so Adam's "
+        "per-coordinate scaling does not touch the decay: it is not the ridge loss's "
+        "minimum it heads for, as its distance from it shows."
+    )
+
+
+def two_ways(run: CapacityRun, lam: float) -> dict:
+    base = replace(run.stepper.spec, penalty="ridge", strength=lam, l1_method="proximal")
+    best = run.exact(base)
+    rows = {"optimizer": [], "max |Δθ|, weight_decay vs loss": [], "distance to ridge minimum": []}
+    for name in ("sgd", "adam", "adamw"):
+        ends = []
+        for method in ("weight_decay", "gradient"):
+            s = PenalisedStepper(run.poly, replace(base, optimizer=name, ridge_method=method))
+            s.step(TWO_WAYS_STEPS)
+            ends.append(s.params)
+        rows["optimizer"].append({"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}[name])
+        rows["max |Δθ|, weight_decay vs loss"].append(f"{np.max(np.abs(ends[0] - ends[1])):.2g}")
+        rows["distance to ridge minimum"].append(f"{np.linalg.norm(ends[0] - best):.3g}")
+    return rows
+
+
+def code(run: CapacityRun, t: int) -> None:
+    st.code(training_code(run.spec_at(t), run.poly.degree, max(t, 1)), language="python")
+    st.caption(
+        "Two param groups: the weight's with the weight decay, the bias's with none, so the "
+        "bias is never penalised. z is the standardised features, y the targets."
+    )
+
+
+def many_runs(run: CapacityRun) -> None:
+    """Views 5 and 6: the regularisation path and the validation curves."""
+    if not run.config.many_runs:
+        st.caption("Switch on **Path and validation curves** under View to draw them.")
+        return
+    bar = st.progress(0.0, text="Many runs at once…")
+    many = run.many_runs(lambda f, text="": bar.progress(min(f, 1.0), text=f"Many runs: {text}"))
+    bar.progress(
+        1.0,
+        text=f"{len(many.path.strengths) + len(many.degrees.degrees)} runs of "
+        f"{PATH_STEPS} steps, batched: {many.seconds:.2f} s",
+    )
+    c, s, d = run.config, style(run), run.poly.degree
+    path = many.path
+    unsettled = int(np.sum(path.last_move > 1e-4))
+    left, right = st.columns(2)
+    with left:
+        live_chart(
+            path_figure(
+                path.strengths,
+                path.params[:, :d],
+                run.poly.data.feature_names,
+                c.strength,
+                many.exact[:, :d],
+                PATH_STEPS,
+                style=s,
+            ),
+            key="capacity.chart.path",
+            height=400,
+        )
+        penalty = "ridge" if c.penalty == "none" else c.penalty
+        st.caption(
+            f"Notice: each {penalty} coefficient after {PATH_STEPS} steps against λ (solid) "
+            f"and the exact minimum (dotted). {unsettled} of {len(path.strengths)} runs still "
+            "moved in their last step (small λ on many degrees: gradient descent crawls)."
+        )
+    with right:
+        live_chart(
+            validation_figure(
+                path.strengths, path.train_loss, path.test_loss, c.strength, "strength", style=s
+            ),
+            key="capacity.chart.val_lambda",
+            height=400,
+        )
+        st.caption(
+            "Notice: too little λ fits the noise (test above train), too much "
+            "flattens the curve (both high)."
+        )
+    deg = many.degrees
+    live_chart(
+        validation_figure(deg.degrees, deg.train_loss, deg.test_loss, c.degree, "degree", style=s),
+        key="capacity.chart.val_degree",
+        height=360,
+    )
+    st.caption(
+        "Notice: the train loss falls with every degree; the test loss falls, then "
+        "turns up once the model starts to fit the noise."
+    )
