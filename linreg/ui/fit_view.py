@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from linreg import optimizers, scene
+from linreg import optimizers, scene, schedules
 from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surface_figure
 from linreg.figures.contour import STATIC, backdrop
 from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
+from linreg.figures.style import trace
 from linreg.settings import LOSS_LABELS
 from linreg.ui import live
 from linreg.ui.controls import badge, buttons, shown_step
@@ -91,6 +92,8 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             truth if c.show_truth else None,
             c.show_residuals,
             s,
+            x_title=data.feature_names[0] if run.own is not None else "x",
+            y_title=data.target_names[0] if run.own is not None else "y",
         )
 
     def contour(f: scene.Frame) -> dict:
@@ -135,13 +138,12 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
         stopped_at = run.stepper.diverged_at or run.stepper.converged_at
         log = c.log_loss or run.stepper.diverged_at is not None
         marks = change_marks(run)
-        live_chart(
-            loss_figure(
-                h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s, changes=marks
-            ),
-            key="chart.loss",
-            height=380,
+        spec = loss_figure(
+            h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s, 380, changes=marks
         )
+        if scheduled(run):
+            spec = with_rates(spec, h.steps, h.learning_rate, fr.step, s)
+        live_chart(spec, key="chart.loss", height=380)
     left, right = st.columns(2) if c.show_surface else (None, st.container())
     if left is not None:
         with left:
@@ -171,6 +173,37 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
         )
 
 
+def scheduled(run: live.Run) -> bool:
+    """Whether any stretch of the run had a learning-rate schedule (then the rate is drawn)."""
+    return any(g.spec.schedule != "constant" for g in run.stepper.segments)
+
+
+def with_rates(spec: dict, steps, rates, current: int, style) -> dict:
+    """The loss figure with a strip underneath, on the same step axis: the learning rate of
+    each step, held from row t to row t + 1 (`rates[t]` is the rate of the step from θ_t),
+    so a drop, a decay or a warm-up lines up with what it does to the loss."""
+    steps, rates = np.asarray(steps), np.asarray(rates, dtype=np.float64)
+    i = int(np.clip(current, 0, len(steps) - 1))
+    finite = rates[np.isfinite(rates)]
+    top = float(finite.max()) * 1.15 if finite.size and finite.max() > 0 else 1.0
+    line = dict(color=style.step, width=style.line_width, shape="hv")
+    spec["data"] += [
+        trace("scatter", x=steps, y=rates, mode="lines", name="Learning rate η", line=line,
+              yaxis="y2", hovertemplate="step %{x}<br>η = %{y:.4g}<extra></extra>"),
+        trace("scatter", x=[steps[i]], y=[rates[i]], mode="markers", yaxis="y2",
+              name=f"η at step {steps[i]}: {rates[i]:.3g}", showlegend=False,
+              marker=dict(color=style.current, size=style.marker_size)),
+    ]  # fmt: skip
+    layout = spec["layout"]
+    layout["yaxis"] = {**layout["yaxis"], "domain": [0.36, 1.0]}
+    layout["xaxis"] = {**layout["xaxis"], "anchor": "y2"}
+    layout["yaxis2"] = dict(
+        domain=[0.0, 0.24], anchor="x", range=[0, top], nticks=3, title=dict(text="rate η")
+    )
+    layout["title"] = {**layout.get("title", {}), "text": "Loss and learning rate"}
+    return spec
+
+
 def change_marks(run: live.Run) -> list[tuple[int, str, tuple[float, float] | None]]:
     """The loss curve's marks: each mid-run change, its label and the losses before it."""
     segments = {g.start: g.before for g in run.stepper.segments}
@@ -190,9 +223,10 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
         st.caption("The numbers of a step appear here once one has been taken.")
         return
     full = c.batch_size <= 0 or c.batch_size >= len(run.stepper.data.x_train)
-    st.caption(f"Step {t} → {t + 1}, taken with {step_settings(c)}:")
+    rate = float(h.learning_rate[t])  # the rate in force at this step (its schedule's)
+    st.caption(f"Step {t} → {t + 1}, taken with {step_settings(c, rate)}:")
     for line in filled(
-        c.optimizer, ["weight", "bias"], h.params[t], h.grad[t], fr.taken, c.learning_rate, full
+        c.optimizer, ["weight", "bias"], h.params[t], h.grad[t], fr.taken, rate, full
     ):
         st.latex(line)
     if not full:
@@ -202,10 +236,14 @@ def rule(run: live.Run, fr: scene.Frame) -> None:
         )
 
 
-def step_settings(c) -> str:
-    """The settings a step was taken with, in words: optimizer, rate, its knobs, loss."""
+def step_settings(c, rate: float | None = None) -> str:
+    """The settings a step was taken with, in words: optimizer, rate, its knobs, loss, and
+    with a schedule, the rate it set for this step."""
     delta = f" (δ = {c.huber_delta:g})" if c.loss == "huber" else ""
-    return f"{optimizers.describe(c)}, {LOSS_LABELS[c.loss]} loss{delta}"
+    words = f"{optimizers.describe(c)}, {LOSS_LABELS[c.loss]} loss{delta}"
+    if c.schedule != "constant" and rate is not None:
+        words += f"; {schedules.LABELS[c.schedule]} set this step's rate to η = {rate:.4g}"
+    return words
 
 
 def replay_spec(run: live.Run) -> dict:
