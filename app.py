@@ -16,6 +16,9 @@ ABOUT = {
     "step; float32 vs float64; a million epochs at once; matrix products cell by cell.",
     "pages/4_Optimizers.py": "SGD, momentum, Nesterov, Adam, RMSprop and Adagrad race on one "
     "contour; a learning-rate sweep shows where each one diverges.",
+    "pages/5_Capacity.py": "Polynomial features of a noisy curve: underfit, fit, overfit; "
+    "ridge, lasso and elastic net, the regularisation path, validation curves and "
+    "learning-rate schedules.",
 }
 
 st.title("Gradient descent, live")
