@@ -12,9 +12,11 @@ import io
 
 import numpy as np
 
-from linreg import losses, optimizers
+from linreg import losses, optimizers, schedules
 from linreg.history import History
 from linreg.settings import Config
+from linreg.settings.fields import SCHEDULE_FIELDS
+from linreg.spec import schedule_of
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,8 +107,8 @@ def train(first, last):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-
-
+{schedule_step}
+{schedule_helpers}
 # ---- training ---------------------------------------------------------------------------
 {training}
 with torch.no_grad():
@@ -132,6 +134,45 @@ TRAINING = (
     "shuffle",
     "dtype",
 )
+
+
+SCHEDULE_STEP = "        step_schedule()  # the rate for the next step"
+SCHEDULE_HELPERS = '''
+
+def restart_rate(lr):
+    """The base rate `lr` for a fresh scheduler: linreg starts the schedule again at every
+    change of settings (torch would keep the former scheduler's initial_lr as the base)."""
+    for group in optimizer.param_groups:
+        group.pop("initial_lr", None)
+        group["lr"] = lr
+
+
+def step_schedule():
+    """One scheduler step after each optimizer step; from `schedule_end` on (cosine's T,
+    one cycle's T - 1) the rate is held where it ended, as linreg holds it."""
+    if schedule_end is None or scheduler.last_epoch < schedule_end:
+        scheduler.step()
+
+'''
+
+
+def _schedule_code(c: Config) -> str:
+    """The lines that start settings c's schedule at this step (exact numbers, by repr)."""
+    s, T = schedule_of(c), c.schedule_steps
+    args = {
+        "constant": "ConstantLR(optimizer, factor=1.0, total_iters=0)",
+        "step": f"StepLR(optimizer, step_size={s.step_size!r}, gamma={s.gamma!r})",
+        "exponential": f"ExponentialLR(optimizer, gamma={s.decay!r})",
+        "cosine": f"CosineAnnealingLR(optimizer, T_max={T!r}, eta_min={s.eta_min!r})",
+        "onecycle": f"OneCycleLR(optimizer, max_lr={c.learning_rate!r}, total_steps={T!r},\n"
+        f"    pct_start={s.pct_start!r}, div_factor={s.div_factor!r}, "
+        f"final_div_factor={s.final_div_factor!r}, cycle_momentum=False)",
+    }[s.kind]
+    return (
+        f"restart_rate({c.learning_rate!r})\n"
+        f"scheduler = torch.optim.lr_scheduler.{args}\n"
+        f"schedule_end = {schedules.horizon(s, T)!r}"
+    )
 
 
 def _data_code(config: Config, own) -> str:
@@ -166,6 +207,8 @@ def _setup(c: Config) -> str:
 def _change(old: Config, new: Config) -> str:
     """The lines for a mid-run change, doing what linreg's Stepper.configure does."""
     changed = {n for n in TRAINING if getattr(old, n) != getattr(new, n)}
+    if not changed:  # only the schedule changed: it starts again (the caller adds it)
+        return ""
     if new.optimizer == old.optimizer and changed <= set(optimizers.HYPER_FIELDS):
         hyper = ", ".join(f"{k}={v!r}" for k, v in optimizers.get(new.optimizer).hyper(new).items())
         return (
@@ -177,14 +220,25 @@ def _change(old: Config, new: Config) -> str:
     return _setup(new)
 
 
+def _scheduled(changes: list[tuple[int, Config]], steps: int) -> bool:
+    """Whether any stretch of the run has a schedule other than the constant rate."""
+    return any(c.schedule != "constant" for at, c in changes if at < steps or at == 0)
+
+
 def _training(changes: list[tuple[int, Config]], steps: int) -> str:
+    scheduled = _scheduled(changes, steps)
     blocks = [_setup(changes[0][1])]
+    if scheduled:
+        blocks.append(_schedule_code(changes[0][1]))
     bounds = [at for at, _ in changes[1:] if at < steps] + [steps]
     first = 0
     for i, last in enumerate(bounds):
         if i:
             old, new = changes[i - 1][1], changes[i][1]
-            blocks.append(f"# step {first}: {_what(old, new)}\n{_change(old, new)}")
+            lines = [f"# step {first}: {_what(old, new)}", _change(old, new)]
+            if scheduled:
+                lines.append(_schedule_code(new))
+            blocks.append("\n".join(line for line in lines if line))
         blocks.append(f"train({first}, {last})")
         first = last
     return "\n".join(blocks)
@@ -193,7 +247,7 @@ def _training(changes: list[tuple[int, Config]], steps: int) -> str:
 def _what(old: Config, new: Config) -> str:
     return ", ".join(
         f"{n} {getattr(old, n)!r} -> {getattr(new, n)!r}"
-        for n in TRAINING
+        for n in (*TRAINING, *SCHEDULE_FIELDS)
         if getattr(old, n) != getattr(new, n)
     )
 
@@ -211,9 +265,12 @@ def pytorch_script(
     changes = changes or [(0, config)]
     c = changes[0][1]
     title = ", then ".join(
-        f"{k.optimizer} {k.loss} lr {k.learning_rate:g}" + (f" from step {at}" if at else "")
+        f"{k.optimizer} {k.loss} lr {k.learning_rate:g}"
+        + (f" {schedules.LABELS[k.schedule]}" if k.schedule != "constant" else "")
+        + (f" from step {at}" if at else "")
         for at, k in changes
     )
+    scheduled = _scheduled(changes, int(steps))
     return SCRIPT.format(
         title=title,
         filename=filename,
@@ -229,5 +286,7 @@ def pytorch_script(
         bias=float(start[1]),
         seed=config.seed,
         training=_training(changes, int(steps)),
+        schedule_step=SCHEDULE_STEP if scheduled else "",
+        schedule_helpers=SCHEDULE_HELPERS if scheduled else "",
         steps=int(steps),
     )

@@ -107,11 +107,13 @@ class ScratchStepper(Stepper):
     """Seed 001's first half: autograd for the gradient, the update written by hand. The
     batches, the bookkeeping and the history are the Stepper's, so both ways record alike."""
 
-    def _run(self, k: int) -> np.ndarray:
-        lr = self.spec.learning_rate
+    def _run(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         w, b = self.model.weight, self.model.bias
+        group, scheduler = self.optimizer.param_groups[0], self.scheduler
         rows = torch.empty(k, self.flat.numel(), dtype=self.flat.dtype)
+        rates = np.empty(k)
         for i in range(k):
+            lr = group["lr"]  # the schedule's rate for this step (set by its scheduler)
             x, y = self._next_batch()
             preds = x @ w.t() + b
             diff = preds - y
@@ -122,12 +124,17 @@ class ScratchStepper(Stepper):
                 b -= b.grad * lr
                 w.grad.zero_()
                 b.grad.zero_()
+            scheduler.step()
+            rates[i] = scheduler.rate
             rows[i] = self.flat
-        return rows.double().numpy()
+        return rows.double().numpy(), rates
 
 
-def train_spec(learning_rate: float, batch_size: int, shuffle: bool, dtype: str, seed: int):
-    """Plain SGD on MSE with autograd, as both halves of seed 001 train."""
+def train_spec(
+    learning_rate: float, batch_size: int, shuffle: bool, dtype: str, seed: int, **schedule
+):
+    """Plain SGD on MSE with autograd, as both halves of seed 001 train; `schedule`: the
+    learning-rate schedule's fields (TrainSpec's names), constant if none."""
     return TrainSpec(
         loss="mse",
         optimizer="sgd",
@@ -137,6 +144,7 @@ def train_spec(learning_rate: float, batch_size: int, shuffle: bool, dtype: str,
         dtype=dtype,
         seed=seed,
         gradient="autograd",
+        **schedule,
     )
 
 

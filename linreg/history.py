@@ -1,4 +1,9 @@
-"""The record of a run: one row per step, row 0 being the start."""
+"""The record of a run: one row per step, row 0 being the start.
+
+Row t holds θ_t, the full-batch gradient and the train and test losses at θ_t, and the
+learning rate η_t of the step *from* row t to row t + 1 (so θ_{t+1} = θ_t - η_t · g_t for
+plain SGD). The newest row's rate is the one the next step will use.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +29,8 @@ def settled(loss: np.ndarray, window: int, tolerance: float) -> int | None:
 
 
 class History:
-    """Growable arrays of θ, full-batch gradient, train loss and test loss per step."""
+    """Growable arrays of θ, full-batch gradient, train loss, test loss and learning rate
+    per step."""
 
     def __init__(self, n_params: int):
         self._n = 0
@@ -32,29 +38,38 @@ class History:
         self._grad = np.empty((64, n_params))
         self._train = np.empty(64)
         self._test = np.empty(64)
+        self._rate = np.full(64, np.nan)
 
     def __len__(self) -> int:
         return self._n
 
-    def append(self, params, grad, train_loss, test_loss) -> None:
-        """Add rows (arrays with one row per step)."""
+    def append(self, params, grad, train_loss, test_loss, learning_rate=np.nan) -> None:
+        """Add rows (arrays with one row per step; `learning_rate`: each row's rate, that
+        of the step taken from it, or one number for all)."""
         m = len(params)
         if self._n + m > len(self._train):
             size = max(2 * len(self._train), self._n + m)
-            for name in ("_params", "_grad", "_train", "_test"):
+            for name in ("_params", "_grad", "_train", "_test", "_rate"):
                 old = getattr(self, name)
-                new = np.empty((size, *old.shape[1:]))
+                new = np.full((size, *old.shape[1:]), np.nan)
                 new[: self._n] = old[: self._n]
                 setattr(self, name, new)
         s = slice(self._n, self._n + m)
         self._params[s], self._grad[s] = params, grad
         self._train[s], self._test[s] = train_loss, test_loss
+        self._rate[s] = learning_rate
         self._n += m
 
-    def rescore_last(self, grad, train_loss, test_loss) -> None:
-        """New gradient and losses for the newest row (its settings changed)."""
+    def rescore_last(self, grad, train_loss, test_loss, learning_rate=None) -> None:
+        """New gradient and losses (and rate) for the newest row (its settings changed)."""
         i = self._n - 1
         self._grad[i], self._train[i], self._test[i] = grad, train_loss, test_loss
+        if learning_rate is not None:
+            self._rate[i] = learning_rate
+
+    def set_last_rate(self, learning_rate: float) -> None:
+        """The rate the next step from the newest row will use."""
+        self._rate[self._n - 1] = learning_rate
 
     @property
     def params(self) -> np.ndarray:
@@ -71,6 +86,11 @@ class History:
     @property
     def test_loss(self) -> np.ndarray:
         return self._test[: self._n]
+
+    @property
+    def learning_rate(self) -> np.ndarray:
+        """Row t: the rate of the step from θ_t (NaN where none was recorded)."""
+        return self._rate[: self._n]
 
     @property
     def steps(self) -> np.ndarray:

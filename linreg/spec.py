@@ -17,6 +17,7 @@ from torch.utils.data import (
 )
 
 from linreg import optimizers
+from linreg.schedules import Schedule, Scheduler
 from linreg.settings import DEFAULTS, Config
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -40,6 +41,16 @@ class TrainSpec:
     seed: int = DEFAULTS.seed
     bias: bool = True
     gradient: str = "closed-form"
+    # the learning-rate schedule (linreg.schedules), restarted at every change of settings
+    schedule: str = DEFAULTS.schedule
+    step_size: int = DEFAULTS.step_size
+    gamma: float = DEFAULTS.gamma
+    decay: float = DEFAULTS.decay
+    eta_min: float = DEFAULTS.eta_min
+    pct_start: float = DEFAULTS.pct_start
+    div_factor: float = DEFAULTS.div_factor
+    final_div_factor: float = DEFAULTS.final_div_factor
+    schedule_steps: int = DEFAULTS.schedule_steps  # the horizon T of cosine and one cycle
 
     @classmethod
     def from_config(cls, config: Config, **overrides) -> TrainSpec:
@@ -55,6 +66,35 @@ def make_optimizer(spec: TrainSpec, params) -> torch.optim.Optimizer:
     # foreach=False: the plain per-tensor loop is quicker for two tiny tensors; same numbers.
     cls = getattr(torch.optim, entry.torch_class)
     return cls(params, **optimizers.arguments(spec), foreach=False)
+
+
+def schedule_of(spec) -> Schedule:
+    """The learning-rate schedule of a spec (or of any page's settings with its fields)."""
+    return Schedule(
+        spec.schedule,
+        spec.step_size,
+        spec.gamma,
+        spec.decay,
+        spec.eta_min,
+        spec.pct_start,
+        spec.div_factor,
+        spec.final_div_factor,
+    )
+
+
+def make_schedule(spec: TrainSpec, optimizer: torch.optim.Optimizer) -> Scheduler:
+    """A fresh scheduler for `spec` on `optimizer`, starting from `spec.learning_rate`.
+
+    Its first step is the next optimizer step, whatever the optimizer did before: the
+    param group's `initial_lr` (a former scheduler's base rate, which torch would keep) is
+    dropped. The steppers call the optimizer's unwrapped `step` (see `Stepper._run`), so
+    torch's check that the optimizer stepped first is told so; the order is right."""
+    for group in optimizer.param_groups:
+        group.pop("initial_lr", None)
+        group["lr"] = spec.learning_rate
+    scheduler = Scheduler(schedule_of(spec), optimizer, spec.schedule_steps)
+    optimizer._opt_called = True  # read by LRScheduler.step (torch/optim/lr_scheduler.py)
+    return scheduler
 
 
 def hyper(spec: TrainSpec) -> dict:

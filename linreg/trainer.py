@@ -22,6 +22,13 @@ gradient are those of that segment's settings; the step from t to t + 1 was take
 them too. At a change, the current row is scored again under the new settings (its old
 numbers are kept in the new segment's `before`), so every row holds what its step used.
 Replaying the segments (`replay`) gives the same parameters bit for bit.
+
+The learning rate follows the spec's schedule (`torch.optim.lr_scheduler`, see
+`linreg.schedules`), stepped once after each optimizer step. Each segment starts the
+schedule again from its first step, at its own base rate: a segment is one scheduler on one
+set of settings, so the rate of any step follows from its segment alone. The history
+records the rate of every step (`History.learning_rate`), and divergence restores the
+scheduler's state with the rest.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from linreg import losses
 from linreg.data import Dataset
 from linreg.history import History
 from linreg.settings import DEFAULTS
+from linreg.settings.fields import SCHEDULE_FIELDS
 from linreg.spec import (  # re-exported: the engine's public names live here too
     DEFAULT_SPEC,
     DTYPES,
@@ -47,6 +55,7 @@ from linreg.spec import (  # re-exported: the engine's public names live here to
     hyper,
     initial_params,
     make_optimizer,
+    make_schedule,
 )
 
 CHUNK = 512  # steps between bookkeeping passes
@@ -101,6 +110,7 @@ class Stepper:
         self.model.bias = torch.nn.Parameter(self.flat[k * d :]) if spec.bias else None
         self._use_gradient(spec.gradient)
         self.optimizer = make_optimizer(spec, self.model.parameters())
+        self.scheduler = make_schedule(spec, self.optimizer)
         self.x_train = torch.tensor(self.data.x_train, dtype=dtype)
         self.y_train = torch.tensor(self.data.y_train, dtype=dtype)
         self.x_test = torch.tensor(self.data.x_test, dtype=dtype)
@@ -146,15 +156,19 @@ class Stepper:
             self.reset(spec)
             return ", ".join(changed)
         self.spec = spec
-        if changed == ["learning_rate"] or (
+        schedule = set(SCHEDULE_FIELDS)
+        if set(changed) <= schedule:
+            pass  # same optimizer and state; only the schedule starts again (below)
+        elif changed == ["learning_rate"] or (
             spec.optimizer == old.optimizer
-            and set(changed) <= {"learning_rate", "momentum", "beta1", "beta2", "alpha"}
+            and set(changed) <= {"learning_rate", "momentum", "beta1", "beta2", "alpha"} | schedule
         ):
             self.optimizer.param_groups[0].update(hyper(spec))  # keeps momentum buffers
-        elif set(changed) <= {"loss", "huber_delta", "gradient"}:
+        elif set(changed) <= {"loss", "huber_delta", "gradient"} | schedule:
             self._use_gradient(spec.gradient)  # same optimizer and state; a new gradient formula
         else:
             self._build(theta)
+        self.scheduler = make_schedule(spec, self.optimizer)  # the schedule starts again here
         self.diverged_at = self.converged_at = None
         self.message = ""
         self._begin_segment(spec)
@@ -171,7 +185,7 @@ class Stepper:
             self.segments.append(Segment(here, spec, before))
         rows = h.params[-1:]
         train, grad = self.evaluate(rows, "train", with_grad=True)
-        h.rescore_last(grad[0], train[0], self.evaluate(rows, "test")[0][0])
+        h.rescore_last(grad[0], train[0], self.evaluate(rows, "test")[0][0], self.scheduler.rate)
 
     def spec_at(self, step: int) -> TrainSpec:
         """The settings row `step` was scored with, and its step taken with."""
@@ -221,8 +235,8 @@ class Stepper:
         while taken < k:
             chunk = min(k - taken, CHUNK if not stop_at_convergence else WINDOW)
             snapshot = self._snapshot()
-            rows = self._run(chunk)
-            kept = self._bookkeep(rows, stop_at_convergence, tolerance)
+            rows, rates = self._run(chunk)
+            kept = self._bookkeep(rows, rates, stop_at_convergence, tolerance)
             if self.diverged_at is not None:
                 self._restore(snapshot, kept)
             taken += kept
@@ -234,24 +248,29 @@ class Stepper:
 
     def _snapshot(self) -> tuple:
         state = copy.deepcopy(self.optimizer.state_dict())
-        return self.flat.clone(), state, self._drawn
+        schedule = copy.deepcopy(self.scheduler.torch.state_dict())
+        return self.flat.clone(), state, schedule, self._drawn
 
     def _restore(self, snapshot: tuple, kept: int) -> None:
         """The state after the last good step, exactly: the parameters, the optimizer's
-        memory and the batch stream as they were before the chunk, then its `kept` steps
-        taken again. (The chunk ran past the bad step, so its state holds infinities.)"""
-        flat, state, drawn = snapshot
+        memory (and rate), the scheduler's count and the batch stream as they were before
+        the chunk, then its `kept` steps taken again. (The chunk ran past the bad step, so
+        its state holds infinities.)"""
+        flat, state, schedule, drawn = snapshot
         with torch.no_grad():
             self.flat.copy_(flat)
         self.optimizer.load_state_dict(state)
+        self.scheduler.torch.load_state_dict(copy.deepcopy(schedule))
         self._rewind_batches(drawn)
         if kept:
             self._run(kept)
 
-    def _run(self, k: int) -> np.ndarray:
-        """k raw optimizer steps; returns the k new θ rows."""
+    def _run(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """k raw optimizer steps, each followed by a scheduler step; returns the k new θ
+        rows and, for each, the rate of the step from it (the scheduler's next rate)."""
         spec, model, opt = self.spec, self.model, self.optimizer
         rows = torch.empty(k, self.flat.numel(), dtype=self.flat.dtype)
+        rates, scheduler = np.empty(k), self.scheduler
         weight, bias, closed = model.weight, model.bias, spec.gradient == "closed-form"
         # torch wraps every Optimizer.step in a profiler label and a hook dispatcher (no hooks
         # are registered here); calling the wrapped step skips that ~40 µs, same update.
@@ -268,17 +287,21 @@ class Stepper:
                 opt.zero_grad()
                 self.loss.value(model(xb), yb).backward()
             update(opt) if update else opt.step()
+            scheduler.step()
+            rates[i] = scheduler.rate
             rows[i] = self.flat
-        return rows.double().numpy()
+        return rows.double().numpy(), rates
 
-    def _bookkeep(self, rows: np.ndarray, stop: bool, tolerance: float) -> int:
+    def _bookkeep(self, rows: np.ndarray, rates: np.ndarray, stop: bool, tolerance: float) -> int:
         """Record the rows; truncate at divergence; note convergence. Returns rows kept."""
         train, grad = self.evaluate(rows, "train", with_grad=True)
         bad = ~np.isfinite(train) | ~np.isfinite(rows).all(1) | (train > self._limit())
         n_good = int(np.argmax(bad)) if bad.any() else len(rows)
         test = self.evaluate(rows[:n_good], "test")[0]
-        self.history.append(rows[:n_good], grad[:n_good], train[:n_good], test)
+        used = self.history.learning_rate[-1]  # the rate of the step into the first new row
+        self.history.append(rows[:n_good], grad[:n_good], train[:n_good], test, rates[:n_good])
         if n_good < len(rows):
+            used = rates[n_good - 1] if n_good else used
             self.diverged_at = self.steps + 1
             bad_loss = train[n_good]
             what = (
@@ -287,7 +310,7 @@ class Stepper:
             self.message = (
                 f"Diverged at step {self.diverged_at}: the train loss {what} "
                 f"(it was {self.history.train_loss[-1]:.3g}). The learning rate "
-                f"{self.spec.learning_rate:g} is too large here: lower it to go on "
+                f"{used:.3g} is too large here: lower it to go on "
                 "from the last good step, or press Reset."
             )
         elif stop:
@@ -348,7 +371,7 @@ class Stepper:
     def _record(self, rows: np.ndarray) -> None:
         train, grad = self.evaluate(rows, "train", with_grad=True)
         test = self.evaluate(rows, "test")[0]
-        self.history.append(rows, grad, train, test)
+        self.history.append(rows, grad, train, test, self.scheduler.rate)
 
 
 def run(

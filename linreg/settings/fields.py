@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from linreg.schedules import KINDS, LABELS
 from linreg.settings.table import DATA, RUN, TRAINING, VIEW, setting
 
 LEARNING_RATE_LOW = 1e-7  # the smallest rate any page offers (the raw crop data needs ~1e-5)
@@ -78,3 +79,91 @@ def log_loss(default: bool) -> Any:
 
 def presenter(help: str = "Large type and thick lines for a projector.") -> Any:
     return setting(False, "Presenter mode", "present", VIEW, help=help)
+
+
+# ---- learning-rate schedules (linreg.schedules; names as torch.optim.lr_scheduler's) ----
+# The bounds keep every combination valid: OneCycleLR's warm-up (pct_start · T) is at least
+# 0.05 · 40 = 2 steps, so no rule between fields is needed and any link reads safely.
+SCHEDULE_HELP = (
+    "How the learning rate changes step by step (torch.optim.lr_scheduler). A change of "
+    "any training setting starts the schedule again from that step."
+)
+
+
+def schedule() -> Any:
+    return setting(
+        "constant",
+        "Learning-rate schedule",
+        "sched",
+        TRAINING,
+        choices=KINDS,
+        labels=tuple(LABELS.items()),
+        help=SCHEDULE_HELP,
+    )
+
+
+def step_size() -> Any:
+    return setting(100, "StepLR: steps between drops", "ss", TRAINING, low=1, high=10_000)
+
+
+def gamma() -> Any:
+    return setting(0.5, "StepLR: factor γ at each drop", "sg", TRAINING, low=0.01, high=1.0)
+
+
+def decay() -> Any:
+    return setting(
+        0.995, "ExponentialLR: factor per step", "sd", TRAINING, low=0.9, high=1.0, step=0.0005
+    )
+
+
+def eta_min() -> Any:
+    return setting(0.0, "Cosine: final rate η_min", "emin", TRAINING, low=0.0, high=1.0)
+
+
+def pct_start() -> Any:
+    return setting(0.3, "OneCycle: warm-up share", "warm", TRAINING, low=0.05, high=0.9, step=0.05)
+
+
+def div_factor() -> Any:
+    return setting(
+        25.0, "OneCycle: starts at lr ÷", "div", TRAINING, low=1.0, high=1000.0, log=True
+    )
+
+
+def final_div_factor() -> Any:
+    return setting(1e4, "OneCycle: ends at start ÷", "fdiv", TRAINING, low=1.0, high=1e6, log=True)
+
+
+def schedule_steps(default: int = 1000) -> Any:
+    return setting(
+        default,
+        "Schedule length T (steps)",
+        "T",
+        TRAINING,
+        low=40,
+        high=100_000,
+        box=True,
+        help="Cosine and OneCycle end after T steps (counted from the last change) and then "
+        "hold their last rate.",
+    )
+
+
+SCHEDULE_FIELDS = (
+    "schedule",
+    "step_size",
+    "gamma",
+    "decay",
+    "eta_min",
+    "pct_start",
+    "div_factor",
+    "final_div_factor",
+    "schedule_steps",
+)
+# The settings each schedule reads (the sidebar shows only these).
+SCHEDULE_SETTINGS = {
+    "constant": (),
+    "step": ("step_size", "gamma"),
+    "exponential": ("decay",),
+    "cosine": ("eta_min", "schedule_steps"),
+    "onecycle": ("pct_start", "div_factor", "final_div_factor", "schedule_steps"),
+}

@@ -90,6 +90,15 @@ class Config(Settings):
     batch_size: int = shared.batch_size(0, 5000, "0 = full batch, 1 = stochastic, else mini-batch.")
     shuffle: bool = shared.shuffle()
     dtype: str = shared.dtype("float32")
+    schedule: str = shared.schedule()
+    step_size: int = shared.step_size()
+    gamma: float = shared.gamma()
+    decay: float = shared.decay()
+    eta_min: float = shared.eta_min()
+    pct_start: float = shared.pct_start()
+    div_factor: float = shared.div_factor()
+    final_div_factor: float = shared.final_div_factor()
+    schedule_steps: int = shared.schedule_steps(1000)
     # --- start: changing these restarts the run ---
     init: str = setting(
         "given",

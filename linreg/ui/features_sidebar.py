@@ -11,6 +11,7 @@ from linreg.settings.features import (
     bias_name,
     weight_name,
 )
+from linreg.settings.fields import SCHEDULE_SETTINGS
 from linreg.ui import features_state as state
 from linreg.ui import widgets
 
@@ -64,6 +65,9 @@ def settings(run: state.Run) -> None:
             width="stretch",
         )
         for name in ("batch_size", "shuffle", "dtype", "init_seed"):
+            _w(name)
+        _w("schedule")
+        for name in SCHEDULE_SETTINGS[run.config.schedule]:
             _w(name)
     with bar.expander("Run", expanded=False):
         for name in ("speed", "steps_per_click", "stop_at_convergence", "max_steps"):

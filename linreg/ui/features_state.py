@@ -1,7 +1,7 @@
 """The "Many features" page's state, kept per browser session, and how settings apply.
 
 Changing the data, the start or standardisation restarts the run; a new learning rate,
-batch size, shuffle or precision continues from the current parameters (on the run's
+schedule, batch size, shuffle or precision continues from the current parameters (on the run's
 timeline, see `PageSession`); switching the way (from scratch / built-ins) or the
 comparison never loses the run: the other way is replayed through the same steps.
 """
@@ -17,6 +17,7 @@ from linreg.data import Dataset, crop_yields, split
 from linreg.landscape import optimum
 from linreg.settings import table
 from linreg.settings.features import FeaturesConfig
+from linreg.settings.fields import SCHEDULE_FIELDS
 from linreg.trainer import initial_params
 from linreg.ui.session import PageSession
 
@@ -45,7 +46,7 @@ class Run(PageSession):
 
     KEY = KEY
     TABLE = TABLE
-    TIMELINE = ("learning_rate", "batch_size", "shuffle", "dtype")
+    TIMELINE = ("learning_rate", "batch_size", "shuffle", "dtype", *SCHEDULE_FIELDS)
     RESTARTS = ("standardise",)
 
     def build(self) -> None:
@@ -116,7 +117,12 @@ def raw_data(config: FeaturesConfig, own: OwnTable | None) -> tuple[Dataset, str
 
 def spec_of(config: FeaturesConfig):
     return features.train_spec(
-        config.learning_rate, config.batch_size, config.shuffle, config.dtype, config.init_seed
+        config.learning_rate,
+        config.batch_size,
+        config.shuffle,
+        config.dtype,
+        config.init_seed,
+        **{name: getattr(config, name) for name in SCHEDULE_FIELDS},
     )
 
 

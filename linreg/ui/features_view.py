@@ -17,7 +17,7 @@ from linreg.landscape import param_names
 from linreg.surfaces import loss_grid
 from linreg.ui import features_state as state
 from linreg.ui.controls import badge, buttons, shown_step
-from linreg.ui.fit_view import short
+from linreg.ui.fit_view import scheduled, short, with_rates
 from linreg.ui.plot import live_chart
 
 WAYS = {"scratch": "From scratch", "builtins": "Built-ins"}
@@ -122,13 +122,12 @@ def charts(run: state.Run, t: int) -> None:
     with left:
         idx = _sample(last, t)
         per = features.target_losses(data, h.params[idx])
-        live_chart(
-            target_loss_figure(
-                idx, h.train_loss[idx], per, data.target_names, t, h.train_loss[t], c.log_loss, s
-            ),
-            key="features.chart.loss",
-            height=360,
+        spec = target_loss_figure(
+            idx, h.train_loss[idx], per, data.target_names, t, h.train_loss[t], c.log_loss, s
         )
+        if scheduled(run):
+            spec = with_rates(spec, idx, h.learning_rate[idx], t, h.learning_rate[t], s)
+        live_chart(spec, key="features.chart.loss", height=360)
         st.caption(
             "Notice: each target has its own loss; the overall MSE is their mean. "
             + (

@@ -142,7 +142,7 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s, 380, changes=marks
         )
         if scheduled(run):
-            spec = with_rates(spec, h.steps, h.learning_rate, fr.step, s)
+            spec = with_rates(spec, h.steps, h.learning_rate, fr.step, h.learning_rate[fr.step], s)
         live_chart(spec, key="chart.loss", height=380)
     left, right = st.columns(2) if c.show_surface else (None, st.container())
     if left is not None:
@@ -178,25 +178,25 @@ def scheduled(run: live.Run) -> bool:
     return any(g.spec.schedule != "constant" for g in run.stepper.segments)
 
 
-def with_rates(spec: dict, steps, rates, current: int, style) -> dict:
+def with_rates(spec: dict, steps, rates, current: int, current_rate: float, style) -> dict:
     """The loss figure with a strip underneath, on the same step axis: the learning rate of
     each step, held from row t to row t + 1 (`rates[t]` is the rate of the step from θ_t),
-    so a drop, a decay or a warm-up lines up with what it does to the loss."""
+    so a drop, a decay or a warm-up lines up with what it does to the loss. The step on
+    show, `current`, is marked at its rate `current_rate`."""
     steps, rates = np.asarray(steps), np.asarray(rates, dtype=np.float64)
-    i = int(np.clip(current, 0, len(steps) - 1))
     finite = rates[np.isfinite(rates)]
     top = float(finite.max()) * 1.15 if finite.size and finite.max() > 0 else 1.0
     line = dict(color=style.step, width=style.line_width, shape="hv")
     spec["data"] += [
         trace("scatter", x=steps, y=rates, mode="lines", name="Learning rate η", line=line,
               yaxis="y2", hovertemplate="step %{x}<br>η = %{y:.4g}<extra></extra>"),
-        trace("scatter", x=[steps[i]], y=[rates[i]], mode="markers", yaxis="y2",
-              name=f"η at step {steps[i]}: {rates[i]:.3g}", showlegend=False,
+        trace("scatter", x=[current], y=[current_rate], mode="markers", yaxis="y2",
+              name=f"η at step {current}: {current_rate:.3g}", showlegend=False,
               marker=dict(color=style.current, size=style.marker_size)),
     ]  # fmt: skip
     layout = spec["layout"]
-    layout["yaxis"] = {**layout["yaxis"], "domain": [0.36, 1.0]}
-    layout["xaxis"] = {**layout["xaxis"], "anchor": "y2"}
+    layout["yaxis"] = {**layout.get("yaxis", {}), "domain": [0.36, 1.0]}
+    layout["xaxis"] = {**layout.get("xaxis", {}), "anchor": "y2"}
     layout["yaxis2"] = dict(
         domain=[0.0, 0.24], anchor="x", range=[0, top], nticks=3, title=dict(text="rate η")
     )
@@ -242,6 +242,7 @@ def step_settings(c, rate: float | None = None) -> str:
     delta = f" (δ = {c.huber_delta:g})" if c.loss == "huber" else ""
     words = f"{optimizers.describe(c)}, {LOSS_LABELS[c.loss]} loss{delta}"
     if c.schedule != "constant" and rate is not None:
+        words = words.replace("η = ", "base rate η₀ = ", 1)
         words += f"; {schedules.LABELS[c.schedule]} set this step's rate to η = {rate:.4g}"
     return words
 

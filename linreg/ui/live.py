@@ -11,6 +11,7 @@ import streamlit as st
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
 from linreg.settings import DATA, FIT, SPECS, START, TRAINING, Config
+from linreg.settings.fields import SCHEDULE_SETTINGS
 from linreg.trainer import TrainSpec
 from linreg.ui import widgets
 from linreg.ui.session import PageSession
@@ -109,6 +110,9 @@ def settings(run: Run) -> None:
             for name in ("momentum", "beta1", "beta2", "alpha"):
                 widgets.widget(name)
         for name in ("batch_size", "shuffle", "dtype"):
+            widgets.widget(name)
+        widgets.widget("schedule")
+        for name in SCHEDULE_SETTINGS[run.config.schedule]:
             widgets.widget(name)
     with bar.expander("Run", expanded=False):
         for name in ("speed", "steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
