@@ -144,7 +144,7 @@ PRESETS = [
         },
     ),
     Preset(
-        "warm-up",
+        "warm-up-fit",
         "Warm-up and annealing (OneCycleLR)",
         "Batches of 4 noisy points at a rate of 0.2. OneCycleLR warms the rate up from "
         "0.2/25 = 0.008 to 0.2 over the first 300 steps (gentle first steps), then anneals it "

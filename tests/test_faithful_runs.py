@@ -51,6 +51,14 @@ CHANGES = st.sampled_from(
         {"dtype": "float64"},
         {"learning_rate": 10.0, "loss": "mse"},  # diverges: the next change goes on from there
         {"show_field": True},  # a view setting: changes nothing recorded
+        # learning-rate schedules: each change starts the schedule again from its step
+        {"schedule": "step", "step_size": 4, "gamma": 0.5},
+        {"schedule": "exponential", "decay": 0.93},
+        {"schedule": "cosine", "schedule_steps": 40, "eta_min": 0.001},
+        {"schedule": "onecycle", "schedule_steps": 40, "pct_start": 0.25},
+        {"schedule": "constant"},
+        {"gamma": 0.3},  # a setting of a schedule that may not be on
+        {"learning_rate": 2.0, "loss": "mse", "schedule": "exponential", "decay": 0.9},
     ]
 )
 PLANS = st.lists(st.tuples(CHANGES, st.integers(0, 30)), min_size=1, max_size=6)
@@ -122,6 +130,16 @@ SCRIPTED = [
     [({"optimizer": "momentum"}, 12), ({"learning_rate": 0.02}, 9), ({"batch_size": 5}, 11)],
     [({"loss": "mse", "learning_rate": 10.0}, 10), ({"learning_rate": 0.1}, 10)],
     [({"loss": "huber", "huber_delta": 0.4}, 8), ({"dtype": "float32"}, 8), ({"loss": "mae"}, 8)],
+    [
+        ({"schedule": "onecycle", "schedule_steps": 40, "learning_rate": 0.3}, 30),
+        ({"schedule": "exponential", "decay": 0.9}, 10),
+        ({"optimizer": "adam"}, 20),  # the optimizer is rebuilt: a fresh scheduler on it
+    ],
+    [
+        ({"loss": "mse", "schedule": "step", "step_size": 3, "gamma": 0.7}, 12),
+        ({"batch_size": 5}, 10),
+        ({"schedule": "cosine", "schedule_steps": 40, "eta_min": 0.002}, 50),  # past T: held
+    ],
 ]
 
 
@@ -160,6 +178,11 @@ FEATURE_CHANGES = st.sampled_from(
         {"mode": "scratch"},  # the other way on show: replayed, not a change of the run
         {"compare": False},
         {"learning_rate": 10.0},  # diverges
+        {"schedule": "step", "step_size": 3, "gamma": 0.5},
+        {"schedule": "exponential", "decay": 0.9},
+        {"schedule": "onecycle", "schedule_steps": 40},
+        {"schedule": "cosine", "schedule_steps": 40},
+        {"schedule": "constant"},
     ]
 )
 
