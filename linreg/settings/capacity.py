@@ -183,8 +183,6 @@ class CapacityConfig(Settings):
         "x_max",
         "optimizer",
         "l1_method",
-        "penalty",
-        "mix",
         "pct_start",
         "slice_i",
         "slice_j",

@@ -50,8 +50,7 @@ def settings(run: CapacityRun) -> None:
             widget("mix")
         if c.penalty in ("ridge", "elastic"):
             widget("ridge_method")
-        if c.penalty in ("lasso", "elastic"):
-            widget("l1_method")
+        widget("l1_method")  # always there: with Adam, the lasso needs "subgradient" first
         if c.penalty != "none":
             widget("penalise_bias")
     with bar.expander("Training", expanded=True):
