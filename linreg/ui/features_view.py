@@ -37,6 +37,7 @@ def controls(run: state.Run) -> None:
         k=run.config.steps_per_click,
         badge=badge(s.steps, run.running, s.diverged_at, s.converged_at),
         presenting=run.config.presenter,
+        speed=(run.TABLE, run.config.speed),
     )
 
 
@@ -126,7 +127,8 @@ def charts(run: state.Run, t: int) -> None:
             idx, h.train_loss[idx], per, data.target_names, t, h.train_loss[t], c.log_loss, s
         )
         if scheduled(run):
-            spec = with_rates(spec, idx, h.learning_rate[idx], t, h.learning_rate[t], s)
+            rate = h.learning_rate[max(t - 1, 0)]  # the step into row t
+            spec = with_rates(spec, idx, h.learning_rate[idx], t, rate, s)
         live_chart(spec, key="features.chart.loss", height=360)
         st.caption(
             "Notice: each target has its own loss; the overall MSE is their mean. "

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import optimizers, scene, schedules
-from linreg.figures import STYLES, contour_figure, fit_figure, loss_figure, surface_figure
+from linreg.figures import STYLES, contour_figure, describe, fit_figure, loss_figure, surface_figure
 from linreg.figures.contour import STATIC, backdrop
 from linreg.figures.replay import replay_figure
 from linreg.figures.rule import RULES, filled
@@ -18,8 +18,13 @@ from linreg.ui.plot import live_chart
 
 
 def controls(run: live.Run) -> None:
-    """Step, Step ×k, Run/Pause and Reset, and the run's state."""
+    """Step, Step ×k, Run/Pause and Reset, the speed, the run's state, and the charts' text."""
     s = run.stepper
+    shown = s.steps if run.follow else min(st.session_state.get("timeline", s.steps), s.steps)
+    fr = scene.frame(s.history, shown)
+    text = describe.fit_views(
+        fr.step, *fr.params, fr.train_loss, fr.test_loss, len(s.data.x_train), len(s.data.x_test)
+    )
     buttons(
         "btn",
         run.step,
@@ -30,6 +35,8 @@ def controls(run: live.Run) -> None:
         k=run.config.steps_per_click,
         badge=badge(s.steps, run.running, s.diverged_at, s.converged_at),
         presenting=run.config.presenter,
+        speed=(run.TABLE, run.config.speed),
+        describe=text,
     )
 
 
@@ -142,7 +149,9 @@ def charts(run: live.Run, fr: scene.Frame) -> None:
             h.steps, h.train_loss, h.test_loss, fr.step, log, stopped_at, s, 380, changes=marks
         )
         if scheduled(run):
-            spec = with_rates(spec, h.steps, h.learning_rate, fr.step, h.learning_rate[fr.step], s)
+            # marked at the rate of the step shown (the one the rule below writes out)
+            rate = h.learning_rate[fr.taken_from]
+            spec = with_rates(spec, h.steps, h.learning_rate, fr.step, rate, s)
         live_chart(spec, key="chart.loss", height=380)
     left, right = st.columns(2) if c.show_surface else (None, st.container())
     if left is not None:
