@@ -14,6 +14,7 @@ from linreg.figures.capacity import coefficients_figure
 from linreg.figures.reg_path import path_figure
 from linreg.figures.validation import validation_figure
 from linreg.polyfeatures import conditioning_table
+from linreg.regpath import PathResult
 from linreg.regularised import PenalisedStepper
 from linreg.ui import widgets
 from linreg.ui.capacity_state import PATH_STEPS, TABLE, CapacityRun
@@ -84,7 +85,11 @@ def conditioning(run: CapacityRun) -> None:
     """Why standardise: the Hessian's condition number and critical rate, raw and scaled."""
     c = run.config
     ridge = run.stepper.spec.rule.decay
-    rows = conditioning_table(run.poly, ridge)
+    kept_for = getattr(run, "conditioning_for", (None, None))
+    if kept_for[0] is not run.poly or kept_for[1] != ridge:  # once per features and λ
+        run.conditioning = conditioning_table(run.poly, ridge)
+        run.conditioning_for = (run.poly, ridge)
+    rows = run.conditioning
     st.dataframe(
         {
             "features": list(rows),
@@ -192,7 +197,9 @@ def many_runs(run: CapacityRun) -> None:
         f"{PATH_STEPS} steps, batched: {many.seconds:.2f} s",
     )
     c, s, d = run.config, style(run), run.poly.degree
-    path = many.path
+    scale = float(np.mean(run.data.y_train**2))
+    path, lost = kept(many.path, scale)
+    deg, lost_degrees = kept(many.degrees, scale)
     unsettled = int(np.sum(path.last_move > 1e-4))
     left, right = st.columns(2)
     with left:
@@ -214,6 +221,13 @@ def many_runs(run: CapacityRun) -> None:
             f"Notice: each {penalty} coefficient after {PATH_STEPS} steps against λ (solid) "
             f"and the exact minimum (dotted). {unsettled} of {len(path.strengths)} runs still "
             "moved in their last step (small λ on many degrees: gradient descent crawls)."
+            + (
+                f" {lost} runs diverged and are left out (λ from "
+                f"{np.nanmin(many.path.strengths[np.isnan(path.train_loss)]):.2g}: the rate "
+                "times the curvature plus λ passed 2)."
+                if lost
+                else ""
+            )
         )
     with right:
         live_chart(
@@ -227,7 +241,6 @@ def many_runs(run: CapacityRun) -> None:
             "Notice: too little λ fits the noise (test above train), too much "
             "flattens the curve (both high)."
         )
-    deg = many.degrees
     live_chart(
         validation_figure(deg.degrees, deg.train_loss, deg.test_loss, c.degree, "degree", style=s),
         key="capacity.chart.val_degree",
@@ -236,4 +249,22 @@ def many_runs(run: CapacityRun) -> None:
     st.caption(
         "Notice: the train loss falls with every degree; the test loss falls, then "
         "turns up once the model starts to fit the noise."
+        + (
+            f" {lost_degrees} degrees diverged at this rate and are left out."
+            if lost_degrees
+            else ""
+        )
     )
+
+
+def kept(result: PathResult, scale: float) -> tuple[PathResult, int]:
+    """The runs with those that diverged (a train loss past 100× that of predicting 0, or
+    not finite) blanked to NaN, and how many there were."""
+    gone = ~(result.train_loss <= 100 * max(scale, 1e-12))
+    if not gone.any():
+        return result, 0
+    blank = {
+        name: np.where(gone[:, None] if name == "params" else gone, np.nan, getattr(result, name))
+        for name in ("params", "train_loss", "test_loss", "objective", "last_move")
+    }
+    return replace(result, **blank), int(gone.sum())

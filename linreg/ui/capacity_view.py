@@ -14,6 +14,7 @@ from linreg.figures.rate_strip import rate_strip_figure
 from linreg.figures.style import STYLES
 from linreg.optima import outline_level, slice_grid, slice_minimum
 from linreg.schedules import LABELS as SCHEDULE_LABELS
+from linreg.settings.capacity import OPTIMIZER_LABELS
 from linreg.ui.capacity_state import CapacityRun
 from linreg.ui.controls import badge, buttons, shown_step
 from linreg.ui.fit_view import short
@@ -105,7 +106,8 @@ def charts(run: CapacityRun, t: int) -> None:
         )
     with right:
         idx = _sample(run.steps, t)
-        schedule = SCHEDULE_LABELS[c.schedule] + f", {c.optimizer.upper()} at {c.learning_rate:g}"
+        optimizer = dict(OPTIMIZER_LABELS)[c.optimizer]
+        schedule = f"{SCHEDULE_LABELS[c.schedule]}, {optimizer} at {c.learning_rate:g}"
         live_chart(
             rate_strip_figure(
                 idx,
@@ -135,15 +137,20 @@ def charts(run: CapacityRun, t: int) -> None:
                 theta[:d],
                 best[:d],
                 "Exact minimum",
-                bar_range(np.concatenate([h.params[:, :d].ravel(), best[:d]])),
+                bars_range(h.params[:, :d], best[:d]),
                 style=s,
             ),
             key="capacity.chart.coef",
             height=380,
         )
+        off = (
+            ""
+            if np.all(np.abs(best[:d]) <= 3 * bar_range(h.params[:, :d])[1])
+            else (f" (here off the scale: up to {np.max(np.abs(best[:d])):.3g})")
+        )
         st.caption(
             "Notice: ringed bars are exactly 0, which only the proximal lasso step produces; "
-            "hollow diamonds mark the exact minimum of this penalised loss."
+            f"hollow diamonds mark the exact minimum of this penalised loss{off}."
         )
     with right:
         live_chart(slice_figure(run, t, best, spec), key="capacity.chart.slice", height=420)
@@ -151,6 +158,15 @@ def charts(run: CapacityRun, t: int) -> None:
             "Notice: a slice through the exact penalised minimum (other coefficients held "
             "there). Raise λ: the penalty's outline shrinks and pulls the minimum towards 0."
         )
+
+
+def bars_range(weights: np.ndarray, best: np.ndarray) -> list[float]:
+    """The bars' range, fixed for the run: every step's weights, and the exact minimum if it
+    is of their size (an overfit minimum of ±400 would flatten the bars to nothing)."""
+    low, high = bar_range(weights)
+    if np.all(np.abs(best) <= 3 * high):
+        return bar_range(np.concatenate([weights.ravel(), best]))
+    return [low, high]
 
 
 def slice_figure(run: CapacityRun, t: int, best: np.ndarray, spec) -> dict:
