@@ -101,8 +101,8 @@ def charts(run: CapacityRun, t: int) -> None:
             height=380,
         )
         st.caption(
-            "Notice: the fitted curve passes near the training points (blue); the test "
-            "points (orange) say whether it learned the curve or the noise."
+            "Notice: the fitted curve passes near the training points (dots); the test "
+            "points (diamonds) say whether it learned the curve or the noise."
         )
     with right:
         idx = _sample(run.steps, t)
@@ -145,7 +145,7 @@ def charts(run: CapacityRun, t: int) -> None:
         )
         off = (
             ""
-            if np.all(np.abs(best[:d]) <= 3 * bar_range(h.params[:, :d])[1])
+            if np.all(np.abs(best[:d]) <= 10 * bar_range(h.params[:, :d])[1])
             else (f" (here off the scale: up to {np.max(np.abs(best[:d])):.3g})")
         )
         st.caption(
@@ -164,7 +164,7 @@ def bars_range(weights: np.ndarray, best: np.ndarray) -> list[float]:
     """The bars' range, fixed for the run: every step's weights, and the exact minimum if it
     is of their size (an overfit minimum of ±400 would flatten the bars to nothing)."""
     low, high = bar_range(weights)
-    if np.all(np.abs(best) <= 3 * high):
+    if np.all(np.abs(best) <= 10 * high):
         return bar_range(np.concatenate([weights.ravel(), best]))
     return [low, high]
 
