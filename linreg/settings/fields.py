@@ -167,3 +167,9 @@ SCHEDULE_SETTINGS = {
     "cosine": ("eta_min", "schedule_steps"),
     "onecycle": ("pct_start", "div_factor", "final_div_factor", "schedule_steps"),
 }
+
+
+def schedule_order(kind: str) -> tuple[str, ...]:
+    """The schedules' settings, those `kind` reads first."""
+    own = SCHEDULE_SETTINGS[kind]
+    return own + tuple(n for n in SCHEDULE_FIELDS[1:] if n not in own)

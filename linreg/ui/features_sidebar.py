@@ -11,7 +11,7 @@ from linreg.settings.features import (
     bias_name,
     weight_name,
 )
-from linreg.settings.fields import SCHEDULE_SETTINGS
+from linreg.settings.fields import schedule_order
 from linreg.ui import features_state as state
 from linreg.ui import widgets
 
@@ -67,8 +67,10 @@ def settings(run: state.Run) -> None:
         for name in ("batch_size", "shuffle", "dtype", "init_seed"):
             _w(name)
         _w("schedule")
-        for name in SCHEDULE_SETTINGS[run.config.schedule]:
-            _w(name)
+        # every schedule's settings, the chosen one's first (each label names its schedule)
+        with st.expander("Schedule settings", expanded=run.config.schedule != "constant"):
+            for name in schedule_order(run.config.schedule):
+                _w(name)
     with bar.expander("Run", expanded=False):
         for name in ("speed", "steps_per_click", "stop_at_convergence", "max_steps"):
             _w(name)

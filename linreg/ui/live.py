@@ -11,7 +11,7 @@ import streamlit as st
 from linreg import experiment, scene
 from linreg.landscape import critical_learning_rate
 from linreg.settings import DATA, FIT, SPECS, START, TRAINING, Config
-from linreg.settings.fields import SCHEDULE_SETTINGS
+from linreg.settings.fields import schedule_order
 from linreg.trainer import TrainSpec
 from linreg.ui import widgets
 from linreg.ui.session import PageSession
@@ -112,8 +112,10 @@ def settings(run: Run) -> None:
         for name in ("batch_size", "shuffle", "dtype"):
             widgets.widget(name)
         widgets.widget("schedule")
-        for name in SCHEDULE_SETTINGS[run.config.schedule]:
-            widgets.widget(name)
+        # every schedule's settings, the chosen one's first (each label names its schedule)
+        with st.expander("Schedule settings", expanded=run.config.schedule != "constant"):
+            for name in schedule_order(run.config.schedule):
+                widgets.widget(name)
     with bar.expander("Run", expanded=False):
         for name in ("speed", "steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
             widgets.widget(name)
