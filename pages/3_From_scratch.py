@@ -17,7 +17,7 @@ with st.sidebar:
     for name in ("learning_rate", "start_w1", "start_w2"):
         view.widget(name)
     st.markdown("**Run**")
-    for name in ("steps_per_click", "speed", "epochs"):
+    for name in ("steps_per_click", "epochs"):
         view.widget(name)
 
 st.title("Linear regression from scratch")

@@ -164,7 +164,7 @@ class FeaturesConfig(Settings):
     schedule_steps: int = shared.schedule_steps(5000)
     # --- run ---
     steps_per_click: int = shared.steps_per_click("k_click", box=True)
-    speed: int = shared.speed(10)
+    speed: int = shared.speed(20)
     max_steps: int = shared.max_steps(5000, box=True)
     stop_at_convergence: bool = shared.stop_at_convergence()
     # --- view ---

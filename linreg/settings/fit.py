@@ -120,7 +120,7 @@ class Config(Settings):
     stop_at_convergence: bool = shared.stop_at_convergence()
     max_steps: int = shared.max_steps(2000)
     steps_per_click: int = shared.steps_per_click()
-    speed: int = shared.speed(4)
+    speed: int = shared.speed(15)
     # --- view: what the charts show ---
     show_truth: bool = setting(True, "True line", "truth", VIEW)
     show_residuals: bool = setting(False, "Residuals", "resid", VIEW)

@@ -142,7 +142,7 @@ class RaceConfig(Settings):
     dtype: str = shared.dtype("float64")
     # --- run ---
     steps_per_click: int = shared.steps_per_click()
-    speed: int = shared.speed(10, high=200, what="steps of every racer")
+    speed: int = shared.speed(20, high=200, what="steps of every racer")
     max_steps: int = shared.max_steps(2000, high=20_000)
     tolerance: float = shared.tolerance()
     # --- view ---

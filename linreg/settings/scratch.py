@@ -43,7 +43,7 @@ class ScratchConfig(Settings):
     start_w1: float = setting(0.1, "Start w₁", "w1", START, low=-50.0, high=50.0, step=0.1)
     start_w2: float = setting(0.1, "Start w₂", "w2", START, low=-50.0, high=50.0, step=0.1)
     steps_per_click: int = shared.steps_per_click(box=True)
-    speed: int = shared.speed(5, high=200, what="epochs")
+    speed: int = shared.speed(10, high=200, what="epochs")
     epochs: int = setting(
         1_000_000,
         "Epochs of the long run",

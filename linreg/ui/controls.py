@@ -1,10 +1,15 @@
-"""The run controls every page shares: Step, Step ×k, Run/Pause and Reset, with their keys."""
+"""The run controls every page shares: Step, Step ×k, Run/Pause, Reset and the speed of a
+live run (steps per update), with their keys."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import streamlit as st
+
+from linreg.settings import Table
+from linreg.ui import widgets
 
 
 def buttons(
@@ -18,11 +23,19 @@ def buttons(
     k: int,
     badge: str = "",
     presenting: bool = False,
+    speed: tuple[Table, int] | None = None,
+    describe: str = "",
 ) -> None:
-    """The four buttons (keys f"{prefix}.step", ".stepk", ".run", ".reset") and a status
-    badge. They act in callbacks, before the page redraws, so a Pause takes effect before
-    another step is taken. Keys: → step, Shift+→ step ×k, Space run/pause, Home reset."""
-    cols = st.columns([1, 1, 1.2, 1, 3], vertical_alignment="center")
+    """The four buttons (keys f"{prefix}.step", ".stepk", ".run", ".reset"), the speed
+    control and a status badge. They act in callbacks, before the page redraws, so a Pause
+    takes effect before another step is taken. Keys: → step, Shift+→ step ×k, Space
+    run/pause, Home reset.
+
+    `speed` is the page's table and the speed its run now uses: the "Steps per update"
+    slider stands beside Run, and moving it reruns the whole page so the run takes it up
+    (the buttons sit in a fragment, which alone would not re-read the settings).
+    `describe` is the charts' text alternative, for screen readers only."""
+    cols = st.columns([1, 1.1, 1.2, 1, 1.9, 1.4], vertical_alignment="center")
     busy = stopped or running
     cols[0].button(
         "Step",
@@ -63,8 +76,14 @@ def buttons(
         shortcut="Home",
         width="stretch",
     )
+    if speed is not None:
+        table, now = speed
+        if widgets.widget("speed", where=cols[4], table=table) != now:
+            st.rerun(scope="app")
     if badge:
-        cols[4].markdown(badge)
+        cols[5].markdown(badge)
+    if describe:
+        cols[5].html(f'<p class="sr-only">{html.escape(describe)}</p>')
 
 
 def badge(steps: int, running: bool, diverged_at: int | None, converged_at: int | None) -> str:

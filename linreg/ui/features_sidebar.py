@@ -72,7 +72,7 @@ def settings(run: state.Run) -> None:
             for name in schedule_order(run.config.schedule):
                 _w(name)
     with bar.expander("Run", expanded=False):
-        for name in ("speed", "steps_per_click", "stop_at_convergence", "max_steps"):
+        for name in ("steps_per_click", "stop_at_convergence", "max_steps"):
             _w(name)
     with bar.expander("View", expanded=True):
         for name in ("log_loss", "original_units", "slice_through"):

@@ -117,7 +117,7 @@ def settings(run: Run) -> None:
             for name in schedule_order(run.config.schedule):
                 widgets.widget(name)
     with bar.expander("Run", expanded=False):
-        for name in ("speed", "steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
+        for name in ("steps_per_click", "stop_at_convergence", "tolerance", "max_steps"):
             widgets.widget(name)
     with bar.expander("View", expanded=True):
         for name in ("show_truth", "show_residuals", "show_field", "log_loss", "show_surface"):

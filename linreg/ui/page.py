@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from linreg.ui import style
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
     ("app.py", "Home: lessons", "🏠"),
@@ -30,6 +32,7 @@ def available() -> list[tuple[str, str, str]]:
 def setup(title: str, icon: str) -> None:
     """Wide layout and a title; the sidebar lists the pages by their plain names."""
     st.set_page_config(page_title=f"{title} · linreg", page_icon=icon, layout="wide")
+    style.inject()
     for path, label, page_icon in available():
         st.sidebar.page_link(path, label=label, icon=page_icon)
     st.sidebar.divider()

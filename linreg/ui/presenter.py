@@ -12,6 +12,7 @@ CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+[data-testid="stColumn"]:has([data-testid="stMetric"]) { min-width: 10rem; }
 [data-testid="stMain"] .stMarkdown p, [data-testid="stMain"] button p { font-size: 1.35rem; }
 [data-testid="stMain"] h1 { font-size: 3rem; }
 </style>

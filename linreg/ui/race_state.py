@@ -145,7 +145,7 @@ def settings(run: RaceRun) -> None:
         for name in ("init_weight", "init_bias"):
             widget(name)
     with bar.expander("Run", expanded=False):
-        for name in ("steps_per_click", "speed", "max_steps", "tolerance", "dtype"):
+        for name in ("steps_per_click", "max_steps", "tolerance", "dtype"):
             widget(name)
     with bar.expander("View", expanded=True):
         widget("log_loss")

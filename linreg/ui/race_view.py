@@ -76,6 +76,7 @@ def controls(run: state.RaceRun) -> None:
         stopped=state.all_diverged(run),
         k=run.config.steps_per_click,
         badge=badge,
+        speed=(run.TABLE, run.config.speed),
     )
 
 

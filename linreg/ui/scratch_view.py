@@ -49,6 +49,7 @@ def controls(run: state.Session) -> None:
         stopped=False,
         k=run.config.steps_per_click,
         badge=f"{label} epoch {steps:,} · {run.config.dtype}",
+        speed=(run.TABLE, run.config.speed),
     )
 
 
