@@ -196,65 +196,69 @@ def many_runs(run: CapacityRun) -> None:
         text=f"{len(many.path.strengths) + len(many.degrees.degrees)} runs of "
         f"{PATH_STEPS} steps, batched: {many.seconds:.2f} s",
     )
+    c = run.config
+    key = (run.many_key, c.strength, c.degree, c.penalty, c.presenter)
+    if getattr(run, "many_figures_for", None) != key:  # the specs, once per settings shown
+        run.many_figures, run.many_figures_for = many_figures(run, many), key
+    figures, notes = run.many_figures
+    left, right = st.columns(2)
+    with left:
+        live_chart(figures["path"], key="capacity.chart.path", height=400)
+        st.caption(notes["path"])
+    with right:
+        live_chart(figures["val_lambda"], key="capacity.chart.val_lambda", height=400)
+        st.caption(notes["val_lambda"])
+    live_chart(figures["val_degree"], key="capacity.chart.val_degree", height=360)
+    st.caption(notes["val_degree"])
+
+
+def many_figures(run: CapacityRun, many) -> tuple[dict, dict]:
+    """Views 5 and 6 as figure specs, with what each says under it."""
     c, s, d = run.config, style(run), run.poly.degree
     scale = float(np.mean(run.data.y_train**2))
     path, lost = kept(many.path, scale)
     deg, lost_degrees = kept(many.degrees, scale)
     unsettled = int(np.sum(path.last_move > 1e-4))
-    left, right = st.columns(2)
-    with left:
-        live_chart(
-            path_figure(
-                path.strengths,
-                path.params[:, :d],
-                run.poly.data.feature_names,
-                c.strength,
-                many.exact[:, :d],
-                PATH_STEPS,
-                style=s,
-            ),
-            key="capacity.chart.path",
-            height=400,
-        )
-        penalty = "ridge" if c.penalty == "none" else c.penalty
-        st.caption(
-            f"Notice: each {penalty} coefficient after {PATH_STEPS} steps against λ (solid) "
-            f"and the exact minimum (dotted). {unsettled} of {len(path.strengths)} runs still "
-            "moved in their last step (small λ on many degrees: gradient descent crawls)."
-            + (
-                f" {lost} runs diverged and are left out (λ from "
-                f"{np.nanmin(many.path.strengths[np.isnan(path.train_loss)]):.2g}: the rate "
-                "times the curvature plus λ passed 2)."
-                if lost
-                else ""
-            )
-        )
-    with right:
-        live_chart(
-            validation_figure(
-                path.strengths, path.train_loss, path.test_loss, c.strength, "strength", style=s
-            ),
-            key="capacity.chart.val_lambda",
-            height=400,
-        )
-        st.caption(
-            "Notice: too little λ fits the noise (test above train), too much "
-            "flattens the curve (both high)."
-        )
-    live_chart(
-        validation_figure(deg.degrees, deg.train_loss, deg.test_loss, c.degree, "degree", style=s),
-        key="capacity.chart.val_degree",
-        height=360,
+    figures = {
+        "path": path_figure(
+            path.strengths,
+            path.params[:, :d],
+            run.poly.data.feature_names,
+            c.strength,
+            many.exact[:, :d],
+            PATH_STEPS,
+            style=s,
+        ),
+        "val_lambda": validation_figure(
+            path.strengths, path.train_loss, path.test_loss, c.strength, "strength", style=s
+        ),
+        "val_degree": validation_figure(
+            deg.degrees, deg.train_loss, deg.test_loss, c.degree, "degree", style=s
+        ),
+    }
+    penalty = "ridge" if c.penalty == "none" else c.penalty
+    diverged = (
+        f" {lost} runs diverged and are left out (λ from "
+        f"{np.nanmin(many.path.strengths[np.isnan(path.train_loss)]):.2g}: the rate "
+        "times the curvature plus λ passed 2)."
+        if lost
+        else ""
     )
-    st.caption(
-        "Notice: the train loss falls with every degree; the test loss falls, then "
-        "turns up once the model starts to fit the noise."
+    notes = {
+        "path": f"Notice: each {penalty} coefficient after {PATH_STEPS} steps against λ (solid) "
+        f"and the exact minimum (dotted). {unsettled} of {len(path.strengths)} runs still "
+        "moved in their last step (small λ on many degrees: gradient descent crawls)." + diverged,
+        "val_lambda": "Notice: too little λ fits the noise (test above train), too much "
+        "flattens the curve (both high).",
+        "val_degree": "Notice: the train loss falls with every degree; the test loss falls, "
+        "then turns up once the model starts to fit the noise."
         + (
             f" {lost_degrees} degrees diverged at this rate and are left out."
             if lost_degrees
             else ""
-        )
-    )
+        ),
+    }
+    return figures, notes
 
 
 def kept(result: PathResult, scale: float) -> tuple[PathResult, int]:

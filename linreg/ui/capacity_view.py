@@ -82,7 +82,7 @@ def charts(run: CapacityRun, t: int) -> None:
     theta = h.params[t]
     left, right = st.columns(2)
     with left:
-        grid = curve_grid(data, 300)
+        grid, features = drawing_grid(run)
         curve = CURVES[c.curve]
         live_chart(
             curve_figure(
@@ -91,7 +91,7 @@ def charts(run: CapacityRun, t: int) -> None:
                 data.x_test,
                 data.y_test,
                 grid,
-                poly.predict(theta, grid),
+                theta[: poly.degree] @ features.T + theta[poly.degree],
                 curve(grid),
                 f"True curve {curve.label}",
                 f"Fitted, degree {poly.degree}",
@@ -158,6 +158,16 @@ def charts(run: CapacityRun, t: int) -> None:
             "Notice: a slice through the exact penalised minimum (other coefficients held "
             "there). Raise λ: the penalty's outline shrinks and pulls the minimum towards 0."
         )
+
+
+def drawing_grid(run: CapacityRun) -> tuple[np.ndarray, np.ndarray]:
+    """x across the data and the standardised features there (kept per run: the fitted
+    curve at any step is then one product)."""
+    kept = getattr(run, "grid_for", None)
+    if kept is None or kept[0] is not run.poly:
+        grid = curve_grid(run.data, 300)
+        run.grid_for = (run.poly, grid, run.poly.features(grid))
+    return run.grid_for[1], run.grid_for[2]
 
 
 def bars_range(weights: np.ndarray, best: np.ndarray) -> list[float]:
