@@ -204,3 +204,47 @@ def test_views_5_and_6_are_batched_runs_with_progress():
     set_setting(at, "many_runs", False)
     assert not at.progress and "Path and validation curves" in texts(at.caption)
     rerun(at)
+
+
+def test_the_conditioning_table_quotes_numpys_critical_rates():
+    at = open_page(x0="0", x1="2", deg="5")
+    run = run_of(at)
+    x = run.data.x_train[:, 0]
+    raw = np.stack([x**j for j in range(1, 6)], axis=1)
+    z = (raw - raw.mean(0)) / raw.std(0)
+    rates = []
+    for features in (raw, z):
+        a = np.hstack([features, np.ones((len(x), 1))])
+        rates.append(2 / np.linalg.eigvalsh(2 * a.T @ a / len(x))[-1])
+    table_rows = at.dataframe[0].value
+    assert list(table_rows["features"]) == ["raw", "standardised", "standardised + ridge"]
+    shown_rates = [float(v) for v in table_rows["critical rate 2/λmax"]]
+    np.testing.assert_allclose(shown_rates[:2], rates, rtol=2e-3)
+    assert f"{rates[1] / rates[0]:.3g}× larger" in texts(at.caption)
+
+
+def test_ridge_two_ways_is_one_update_for_sgd_and_adam_but_not_adamw():
+    rows = open_page().dataframe[1].value
+    delta = dict(zip(rows["weight_decay in"], rows["max |Δθ|"], strict=True))
+    assert delta["SGD"] == "0" and delta["Adam"] == "0"
+    assert float(delta["AdamW (decoupled)"]) > 1e-3
+
+
+def test_a_live_run_stops_at_the_step_limit_or_at_convergence():
+    at = open_page(max="30", speed="20")
+    run = run_of(at)
+    run.toggle()
+    while run.running:
+        run.tick()  # what each live update does (AppTest does not fire the ticker)
+    assert run.steps == 30 and "maximum of 30 steps" in run.stop_reason
+    at = open_page(deg="1", lr="0.5", pen="none", speed="500", max="20000")
+    run = run_of(at)
+    run.toggle()
+    while run.running:
+        run.tick()
+    h = run.stepper.history
+    assert run.stepper.converged_at is not None and run.stop_reason.startswith("Converged")
+    # at convergence, degree 1 sits on the least-squares line of the train points
+    a = np.hstack([run.poly.data.x_train, np.ones((len(run.data.y_train), 1))])
+    best = np.linalg.lstsq(a, run.data.y_train[:, 0], rcond=None)[0]
+    np.testing.assert_allclose(h.params[-1], best, atol=1e-4)

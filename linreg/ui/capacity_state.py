@@ -16,6 +16,7 @@ Views 5 and 6 (the regularisation path, the validation curves) are dozens of run
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -155,19 +156,18 @@ class Many:
 
 
 def compute_many(data: Dataset, poly, spec: RegSpec, progress=None) -> Many:
-    import time
-
     start = time.perf_counter()
     tell = progress or (lambda f, text="": None)
-    path = regularisation_path(
-        poly, spec, PATH_STRENGTHS, PATH_STEPS, progress=lambda f: tell(0.45 * f, "λ path")
-    )
-    tell(0.45, "exact minima")
-    exact = exact_path(poly, spec, PATH_STRENGTHS)
-    tell(0.55, "degrees")
-    degrees = degree_curve(
-        data, spec, steps=PATH_STEPS, progress=lambda f: tell(0.55 + 0.45 * f, "degrees")
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # runs whose λ or degree diverge
+        path = regularisation_path(
+            poly, spec, PATH_STRENGTHS, PATH_STEPS, progress=lambda f: tell(0.45 * f, "λ path")
+        )
+        tell(0.45, "exact minima")
+        exact = exact_path(poly, spec, PATH_STRENGTHS)
+        tell(0.55, "degrees")
+        degrees = degree_curve(
+            data, spec, steps=PATH_STEPS, progress=lambda f: tell(0.55 + 0.45 * f, "degrees")
+        )
     tell(1.0, "done")
     return Many(path, exact, degrees, time.perf_counter() - start)
 
