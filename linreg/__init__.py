@@ -44,6 +44,15 @@ _HOME = {
     "Stepper": "trainer",
     "TrainSpec": "trainer",
     "initial_params": "trainer",
+    # capacity and regularisation
+    "sample_curve": "curves",
+    "polynomial": "polyfeatures",
+    "PenalisedStepper": "regularised",
+    "RegSpec": "regularised",
+    "penalised_optimum": "optima",
+    "regularisation_path": "regpath",
+    "degree_curve": "regpath",
+    "Schedule": "schedules",
 }
 __all__ = sorted(_HOME)
 
