@@ -30,15 +30,9 @@ import numpy as np
 from torch.optim import lr_scheduler
 
 from linreg.errors import SettingsError
+from linreg.settings.table import SCHEDULE_LABELS, SCHEDULES
 
-KINDS = ("constant", "step", "exponential", "cosine", "onecycle")
-LABELS = {
-    "constant": "Constant",
-    "step": "StepLR",
-    "exponential": "ExponentialLR",
-    "cosine": "CosineAnnealingLR",
-    "onecycle": "OneCycleLR (warm-up)",
-}
+KINDS, LABELS = SCHEDULES, SCHEDULE_LABELS  # named in the settings table (no torch there)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,16 @@ from linreg.curves import CURVES, SPLITS
 from linreg.errors import SettingsError
 from linreg.penalties import KINDS as PENALTIES
 from linreg.polyfeatures import MAX_DEGREE
-from linreg.schedules import KINDS as SCHEDULES
-from linreg.schedules import LABELS as SCHEDULE_LABELS
 from linreg.settings import fields as shared
-from linreg.settings.table import DATA, TRAINING, VIEW, Settings, setting
+from linreg.settings.table import (
+    DATA,
+    SCHEDULE_LABELS,
+    SCHEDULES,
+    TRAINING,
+    VIEW,
+    Settings,
+    setting,
+)
 
 CURVE_LABELS = tuple((name, c.label) for name, c in CURVES.items())
 PENALTY_LABELS = (

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from linreg.schedules import KINDS, LABELS
 from linreg.settings.table import DATA, RUN, TRAINING, VIEW, setting
+from linreg.settings.table import SCHEDULE_LABELS as LABELS
+from linreg.settings.table import SCHEDULES as KINDS
 
 LEARNING_RATE_LOW = 1e-7  # the smallest rate any page offers (the raw crop data needs ~1e-5)
 

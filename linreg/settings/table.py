@@ -23,6 +23,15 @@ LOSSES = ("mse", "mae", "huber")
 LOSS_LABELS = {"mse": "MSE (squared)", "mae": "MAE (L1)", "huber": "Huber"}
 OPTIMIZERS = optimizers.NAMES
 OPTIMIZER_LABELS = optimizers.LABELS
+# Learning-rate schedules, by the names of torch.optim.lr_scheduler's classes.
+SCHEDULES = ("constant", "step", "exponential", "cosine", "onecycle")
+SCHEDULE_LABELS = {
+    "constant": "Constant",
+    "step": "StepLR",
+    "exponential": "ExponentialLR",
+    "cosine": "CosineAnnealingLR",
+    "onecycle": "OneCycleLR (warm-up)",
+}
 DATA, START, TRAINING, RUN, VIEW = "data", "start", "training", "run", "view"
 
 
