@@ -22,6 +22,8 @@ CSS = """
 /* A button's label and its shortcut hint share a line when they fit, else stack. */
 [data-testid="stMain"] button > div { flex-wrap: wrap; justify-content: center; row-gap: 0; }
 [data-testid="stMain"] button { padding-left: 0.5rem; padding-right: 0.5rem; }
+/* A segmented control's options wrap onto a second line rather than run out of the column. */
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; max-width: 100%; }
 /* A row of metrics wraps: each metric keeps room for a number like -0.4936. */
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
   flex-wrap: wrap; row-gap: 0.5rem;
