@@ -129,26 +129,23 @@ class CapacityConfig(Settings):
     learning_rate: float = shared.learning_rate(0.1, high=10.0)
     schedule: str = setting(
         "constant",
-        "Schedule",
+        "Learning-rate schedule",
         "sched",
         TRAINING,
         choices=SCHEDULES,
         labels=tuple(SCHEDULE_LABELS.items()),
-        help="torch.optim.lr_scheduler, one scheduler step per optimizer step; the horizon "
-        "of the cosine and one-cycle schedules is Max steps.",
+        help="How the learning rate changes step by step (torch.optim.lr_scheduler). On this "
+        "page, with a schedule other than constant, a change of the penalty, optimizer or "
+        "rate restarts the run (rather than start the schedule over mid-run).",
     )
-    step_size: int = setting(
-        100, "StepLR: steps between drops", "ss", TRAINING, low=1, high=10_000, box=True
-    )
-    gamma: float = setting(
-        0.5, "StepLR: factor γ", "gamma", TRAINING, low=0.05, high=1.0, step=0.05
-    )
-    decay: float = setting(
-        0.995, "ExponentialLR: factor per step", "decay", TRAINING, low=0.9, high=1.0, step=0.001
-    )
-    pct_start: float = setting(
-        0.3, "OneCycleLR: warm-up share", "warm", TRAINING, low=0.05, high=0.95, step=0.05
-    )
+    step_size: int = shared.step_size()
+    gamma: float = shared.gamma()
+    decay: float = shared.decay()
+    eta_min: float = shared.eta_min()
+    pct_start: float = shared.pct_start()
+    div_factor: float = shared.div_factor()
+    final_div_factor: float = shared.final_div_factor()
+    schedule_steps: int = shared.schedule_steps(1000)
     dtype: str = shared.dtype("float64")
     # --- run ---
     steps_per_click: int = shared.steps_per_click(box=True)
@@ -179,8 +176,6 @@ class CapacityConfig(Settings):
                 "The proximal lasso step (soft-thresholding by lr·λα) is plain SGD's: "
                 "choose SGD, or the lasso by subgradient."
             )
-        if self.schedule == "onecycle" and self.pct_start * self.max_steps < 2:
-            raise SettingsError("OneCycleLR needs at least 2 warm-up steps.")
         if self.slice_i == self.slice_j:
             raise SettingsError("The slice needs two different coefficients.")
 
@@ -189,7 +184,6 @@ class CapacityConfig(Settings):
         "x_max",
         "optimizer",
         "l1_method",
-        "pct_start",
         "slice_i",
         "slice_j",
     )

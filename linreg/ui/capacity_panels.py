@@ -16,16 +16,12 @@ from linreg.figures.validation import validation_figure
 from linreg.polyfeatures import conditioning_table
 from linreg.regpath import PathResult
 from linreg.regularised import PenalisedStepper
+from linreg.settings.fields import SCHEDULE_SETTINGS
 from linreg.ui import widgets
 from linreg.ui.capacity_state import PATH_STEPS, TABLE, CapacityRun
 from linreg.ui.capacity_view import style
 from linreg.ui.plot import live_chart
 
-SCHEDULE_FIELDS = {
-    "step": ("step_size", "gamma"),
-    "exponential": ("decay",),
-    "onecycle": ("pct_start",),
-}
 TWO_WAYS_STEPS = 300  # steps of each run in "ridge two ways"
 
 
@@ -59,7 +55,7 @@ def settings(run: CapacityRun) -> None:
             "optimizer",
             "learning_rate",
             "schedule",
-            *SCHEDULE_FIELDS.get(c.schedule, ()),
+            *SCHEDULE_SETTINGS[c.schedule],
         ):
             widget(name)
     with bar.expander("Run", expanded=False):

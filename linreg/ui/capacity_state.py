@@ -7,8 +7,8 @@ the learning rate continue it from the current θ: `PenalisedStepper.configure` 
 fresh optimizer (Adam's moments start again) and a fresh schedule. With the constant rate
 that is exactly "go on with the new setting", and a share link replays it bit for bit; with
 any other schedule it would silently start the schedule over (a second warm-up, the decay
-undone), so there those changes restart the run instead, and say so. The same holds for Max
-steps, the horizon of the cosine and one-cycle schedules.
+undone), so there those changes restart the run instead, and say so. The schedule's own
+settings (the shared `fields` ones, its length T included) restart it too.
 
 Views 5 and 6 (the regularisation path, the validation curves) are dozens of runs at once
 (`linreg.regpath`): kept with their key, recomputed only when what they depend on changes.
@@ -30,13 +30,13 @@ from linreg.regularised import PenalisedStepper, RegSpec
 from linreg.schedules import Schedule
 from linreg.settings import table
 from linreg.settings.capacity import CapacityConfig
+from linreg.settings.fields import SCHEDULE_FIELDS
 from linreg.ui.session import PageSession
 
 TABLE = table(CapacityConfig)
 KEY = "capacity"
 PATH_STEPS = 1000  # each of the many runs of views 5 and 6
 PATH_STRENGTHS = log_strengths(1e-4, 10.0, 40)
-ONE_SCHEDULE = ("step_size", "gamma", "decay", "pct_start")  # only the chosen one's count
 
 
 class CapacityRun(PageSession):
@@ -55,7 +55,7 @@ class CapacityRun(PageSession):
         "optimizer",
         "learning_rate",
     )
-    RESTARTS = ("degree", "dtype", "schedule", *ONE_SCHEDULE)
+    RESTARTS = ("degree", "dtype", *SCHEDULE_FIELDS)
 
     def build(self) -> None:
         c = self.config
@@ -75,12 +75,10 @@ class CapacityRun(PageSession):
         names = super().restarts(changed)
         if self.config.schedule != "constant":
             names += [n for n in changed if n in self.TIMELINE]
-            if self.config.schedule in ("cosine", "onecycle") and "max_steps" in changed:
-                names.append("max_steps")
         return names
 
     def restart_note(self, names: list[str]) -> str:
-        moved = [n for n in names if n in self.TIMELINE or n == "max_steps"]
+        moved = [n for n in names if n in self.TIMELINE]
         if moved and self.config.schedule != "constant":
             return (
                 "With a learning-rate schedule, a change mid-run would start the schedule over, "
@@ -199,7 +197,10 @@ def schedule_of(config: CapacityConfig) -> Schedule:
         step_size=config.step_size,
         gamma=config.gamma,
         decay=config.decay,
+        eta_min=config.eta_min,
         pct_start=config.pct_start,
+        div_factor=config.div_factor,
+        final_div_factor=config.final_div_factor,
     )
 
 
@@ -215,7 +216,7 @@ def reg_spec(config: CapacityConfig) -> RegSpec:
         optimizer=config.optimizer,
         learning_rate=config.learning_rate,
         schedule=schedule_of(config),
-        total_steps=config.max_steps,
+        total_steps=config.schedule_steps,
         seed=config.seed,
         dtype=config.dtype,
     )
