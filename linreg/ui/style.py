@@ -17,7 +17,7 @@ CSS = """
 .stMarkdownEllipsis, .stMarkdownEllipsis p,
 [data-testid="stMetricLabel"] *, [data-testid="stPageLink-NavLink"] * {
   white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important;
+  text-overflow: clip !important; word-break: keep-all; overflow-wrap: normal;
 }
 /* A button's label and its shortcut hint share a line when they fit, else stack. */
 [data-testid="stMain"] button > div { flex-wrap: wrap; justify-content: center; row-gap: 0; }

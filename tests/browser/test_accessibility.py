@@ -67,7 +67,7 @@ def test_axe_finds_nothing_serious_at_the_defaults(page, base_url, name):
 def test_axe_finds_nothing_serious_in_presenter_mode(page, base_url, name):
     open_page(page, base_url, name)
     before = runs(page)
-    page.get_by_text("Presenter mode", exact=True).click()
+    page.get_by_text("Presenter", exact=True).click()
     wait_idle(page, after=before)
     settle(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden(), "presenter mode is not on"
