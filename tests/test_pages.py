@@ -60,6 +60,12 @@ def test_a_lessons_settings_are_valid_and_round_trip(preset):
 # page -> (its settings class, its state key, one setting to change and a value for it)
 ADDRESSED = {
     "pages/1_Fit_a_line.py": ("linreg.settings:Config", "fit", "learning_rate", 0.1),
+    "pages/5_Capacity.py": (
+        "linreg.settings.capacity:CapacityConfig",
+        "capacity",
+        "learning_rate",
+        0.05,
+    ),
     "pages/2_Many_features.py": (
         "linreg.settings.features:FeaturesConfig",
         "features",
