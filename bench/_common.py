@@ -33,16 +33,22 @@ def run_once(fn: Callable[[], object], number: int = 1) -> float:
     return (time.perf_counter() - start) / number
 
 
-def median_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1,
-                number: int = 1) -> float:
+def median_time(
+    fn: Callable[[], object], repeats: int = 5, warmup: int = 1, number: int = 1
+) -> float:
     """Median over `repeats` of the mean time of `number` calls, after `warmup` calls."""
     for _ in range(warmup):
         fn()
     return statistics.median(run_once(fn, number) for _ in range(repeats))
 
 
-def compare(ours: Callable[[], object], baseline: Callable[[], object], repeats: int = 5,
-            warmup: int = 1, ours_per_turn: int = 1) -> tuple[float, float]:
+def compare(
+    ours: Callable[[], object],
+    baseline: Callable[[], object],
+    repeats: int = 5,
+    warmup: int = 1,
+    ours_per_turn: int = 1,
+) -> tuple[float, float]:
     """Median times (ours, baseline): `repeats` turns, each timing the baseline once and ours
     `ours_per_turn` times (more samples of the quick side when the baseline is slow)."""
     for _ in range(warmup):
@@ -76,8 +82,8 @@ class Row:
     ours: float
     baseline: float
     goal: str = "(info)"
-    met: bool | None = None     # None: no goal, reported for information
-    baseline_note: str = ""     # e.g. "extrapolated"
+    met: bool | None = None  # None: no goal, reported for information
+    baseline_note: str = ""  # e.g. "extrapolated"
 
     def __post_init__(self):  # plain Python numbers (not NumPy's), for JSON
         self.ours, self.baseline = float(self.ours), float(self.baseline)
@@ -90,8 +96,10 @@ class Row:
     def line(self) -> str:
         base = fmt_time(self.baseline) + (f" ({self.baseline_note})" if self.baseline_note else "")
         met = {True: "yes", False: "NO", None: "-"}[self.met]
-        return (f"  {self.name}: ours {fmt_time(self.ours)}, baseline {base}, "
-                f"ratio {fmt_ratio(self.ratio)}; goal {self.goal}: met? {met}")
+        return (
+            f"  {self.name}: ours {fmt_time(self.ours)}, baseline {base}, "
+            f"ratio {fmt_ratio(self.ratio)}; goal {self.goal}: met? {met}"
+        )
 
 
 def finish(rows: list[Row]) -> None:

@@ -54,7 +54,7 @@ def descendants(pid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             parents.setdefault(ppid, []).append(int(entry.name))
     out, todo = [], [pid]
     while todo:
@@ -85,9 +85,10 @@ def open_page(browser, url: str):
     page.goto(url)
     harness.wait_idle(page)
     if page.locator("[data-testid=stException]").count():
-        raise AssertionError(f"{url} shows an exception:\n"
-                             + "\n".join(page.locator("[data-testid=stException]")
-                                         .all_inner_texts()))
+        raise AssertionError(
+            f"{url} shows an exception:\n"
+            + "\n".join(page.locator("[data-testid=stException]").all_inner_texts())
+        )
     count = page.locator("div.linreg-plot").count()
     if count:
         harness.wait_charts(page, count, timeout=120_000)
@@ -117,7 +118,8 @@ def main() -> None:
         harness.button(live, "▶ Run").click()
         harness.wait_idle(live, after=runs)
         live.locator("[data-testid=stMetricValue]").first.filter(
-            has_text=re.compile(rf"^{STEPS}$")).wait_for(timeout=600_000)
+            has_text=re.compile(rf"^{STEPS}$")
+        ).wait_for(timeout=600_000)
         harness.button(live, "▶ Run").wait_for(timeout=60_000)  # the run stopped itself
         harness.wait_idle(live)
         ran, _ = rss_mb(pid)
@@ -137,8 +139,10 @@ def main() -> None:
         ("peak of the server process (VmHWM)", peak),
     ):
         met = "yes" if mb < GOAL_MB else "NO"
-        print(f"  memory, {name}: {mb:.0f} MB, baseline {base:.0f} MB, ratio {mb / base:.1f}×; "
-              f"goal < {GOAL_MB} MB: met? {met}")
+        print(
+            f"  memory, {name}: {mb:.0f} MB, baseline {base:.0f} MB, ratio {mb / base:.1f}×; "
+            f"goal < {GOAL_MB} MB: met? {met}"
+        )
 
 
 if __name__ == "__main__":

@@ -96,12 +96,21 @@ def main() -> list[Row]:
         for gradient, goal in (("closed-form", GOAL), ("autograd", None)):
             t_ours, t_base = compare(lambda g=gradient: ours(g), lambda: baseline(null))
             met = None if goal is None else t_base / t_ours >= goal
-            rows.append(Row(f"P1 seed000 500 steps, {gradient}", t_ours, t_base,
-                            f"≥ {goal:g}×" if goal else "(info)", met))
+            rows.append(
+                Row(
+                    f"P1 seed000 500 steps, {gradient}",
+                    t_ours,
+                    t_base,
+                    f"≥ {goal:g}×" if goal else "(info)",
+                    met,
+                )
+            )
         stepper = ours()
         same = np.abs(stepper.params - baseline(null)).max()
-    print(f"  ours recorded {len(stepper.history)} history rows (θ, gradient, train and test "
-          f"loss); final θ {stepper.params.round(4)}, max |Δθ| vs the tutorial loop {same:.1e}")
+    print(
+        f"  ours recorded {len(stepper.history)} history rows (θ, gradient, train and test "
+        f"loss); final θ {stepper.params.round(4)}, max |Δθ| vs the tutorial loop {same:.1e}"
+    )
     print(f"  goal ≥ {GOAL:g}× (closed-form): {'met' if rows[0].met else 'NOT met'}")
     finish(rows)
     return rows

@@ -29,15 +29,8 @@ GOAL_DIFF = 1e-8
 
 def baseline() -> np.ndarray:
     """The tutorial's code; returns the final w."""
-    w_true = np.array([
-        [10],
-        [20]
-    ])
-    X = np.array([
-        [1, 2],
-        [3, 4],
-        [5, 6]
-    ])
+    w_true = np.array([[10], [20]])
+    X = np.array([[1, 2], [3, 4], [5, 6]])
 
     def f(X, w):
         return np.sum(np.dot(X, w), 1)
@@ -46,10 +39,7 @@ def baseline() -> np.ndarray:
 
     learning_rate = 0.0001
     nepochs = 1000000
-    w = np.array([
-        [0.1],
-        [0.1]
-    ])
+    w = np.array([[0.1], [0.1]])
     for _ in range(nepochs):
         df = (-2 * np.dot(X.T, (y_true - f(X, w)))) / len(X)
         w -= learning_rate * df.reshape(w.shape)
@@ -57,8 +47,7 @@ def baseline() -> np.ndarray:
 
 
 def ours() -> np.ndarray:
-    return linreg.params_at(linreg.seed002(), 1e-4, start=[0.1, 0.1], steps=[1_000_000],
-                            bias=False)
+    return linreg.params_at(linreg.seed002(), 1e-4, start=[0.1, 0.1], steps=[1_000_000], bias=False)
 
 
 def main() -> list[Row]:
@@ -70,12 +59,22 @@ def main() -> list[Row]:
     w_ours = ours().ravel()
     diff = np.abs(w_ours - w_base).max()
     print(f"  baseline w = {w_base}, ours = {w_ours}")
-    print(f"  max |difference| = {diff:.1e} (goal ≤ {GOAL_DIFF:g}: "
-          f"{'met' if diff <= GOAL_DIFF else 'NOT met'})")
+    print(
+        f"  max |difference| = {diff:.1e} (goal ≤ {GOAL_DIFF:g}: "
+        f"{'met' if diff <= GOAL_DIFF else 'NOT met'})"
+    )
     met = t_base / t_ours >= GOAL_RATIO and diff <= GOAL_DIFF
     print(f"  goal ≥ {GOAL_RATIO:,}× and same to {GOAL_DIFF:g}: {'met' if met else 'NOT met'}")
-    rows = [Row("P2 seed002 1e6 steps", t_ours, t_base,
-                f"≥ {GOAL_RATIO:,}×, |Δ| ≤ {GOAL_DIFF:g}", met, "1 run")]
+    rows = [
+        Row(
+            "P2 seed002 1e6 steps",
+            t_ours,
+            t_base,
+            f"≥ {GOAL_RATIO:,}×, |Δ| ≤ {GOAL_DIFF:g}",
+            met,
+            "1 run",
+        )
+    ]
     finish(rows)
     return rows
 

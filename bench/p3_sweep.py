@@ -34,8 +34,7 @@ GOAL = 10.0
 
 
 def spec(dtype: str, learning_rate: float = 0.01) -> linreg.TrainSpec:
-    return linreg.TrainSpec(loss="mse", optimizer="sgd", learning_rate=learning_rate,
-                            dtype=dtype)
+    return linreg.TrainSpec(loss="mse", optimizer="sgd", learning_rate=learning_rate, dtype=dtype)
 
 
 def ours(dtype: str):
@@ -56,19 +55,29 @@ def main() -> list[Row]:
     t_cold = run_once(lambda: ours("float32"))
     rows = []
     for dtype in ("float32", "float64"):
-        t_ours, t_base = compare(lambda d=dtype: ours(d), lambda d=dtype: baseline(d),
-                                 repeats=3, ours_per_turn=3)
-        rows.append(Row(f"P3 sweep 50×1000, {dtype}", t_ours, t_base, f"≥ {GOAL:g}×",
-                        t_base / t_ours >= GOAL))
+        t_ours, t_base = compare(
+            lambda d=dtype: ours(d), lambda d=dtype: baseline(d), repeats=3, ours_per_turn=3
+        )
+        rows.append(
+            Row(
+                f"P3 sweep 50×1000, {dtype}",
+                t_ours,
+                t_base,
+                f"≥ {GOAL:g}×",
+                t_base / t_ours >= GOAL,
+            )
+        )
         # Same answers? Final θ of the runs that did not diverge, and which ones diverged.
         sweep, runs = ours(dtype), baseline(dtype)
         ok = sweep.diverged_at < 0
         seq = np.array([run.params for run in runs])
         diff = np.abs(sweep.params[ok] - seq[ok]).max()
         same_div = np.array_equal(~ok, np.array([run.diverged_at is not None for run in runs]))
-        print(f"  {dtype}: {(~ok).sum()} of {len(RATES)} rates diverge "
-              f"({'the same' if same_div else 'NOT the same'} in both); final θ of the others "
-              f"agree to {diff:.1e}")
+        print(
+            f"  {dtype}: {(~ok).sum()} of {len(RATES)} rates diverge "
+            f"({'the same' if same_div else 'NOT the same'} in both); final θ of the others "
+            f"agree to {diff:.1e}"
+        )
     rows.append(Row("P3 sweep, float32, cold (first call)", t_cold, rows[0].baseline))
     met = all(row.met for row in rows[:2])
     print(f"  goal ≥ {GOAL:g}× (warm, float32 and float64): {'met' if met else 'NOT met'}")

@@ -35,7 +35,7 @@ import harness  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 MB = 1_000_000
-BARE_APP = '''
+BARE_APP = """
 import streamlit as st
 
 st.session_state.setdefault("n", 0)
@@ -52,7 +52,7 @@ def panel():
 
 
 panel()
-'''
+"""
 
 
 class Meter:
@@ -78,16 +78,20 @@ class Meter:
 
     def since(self, mark: tuple[int, int]) -> tuple[int, int, int]:
         """(bytes received, frames received, bytes sent) since `mark`."""
-        got = self.received[mark[0]:]
-        return sum(got), len(got), sum(self.sent[mark[1]:])
+        got = self.received[mark[0] :]
+        return sum(got), len(got), sum(self.sent[mark[1] :])
 
 
 def server_bytes_sent(port: int) -> dict[str, int] | None:
     """bytes_sent of each established TCP connection of the server, by the peer's address
     (None without `ss`)."""
     try:
-        out = subprocess.run(["ss", "-tinH", "state", "established", f"( sport = :{port} )"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["ss", "-tinH", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     sent, peer = {}, None
@@ -182,23 +186,33 @@ def main() -> None:
         bpage.context.close()
         browser.close()
 
-    print(f"page load: {fmt(load[0])} in {load[1]} websocket messages received "
-          f"(browser sent {fmt(load[2])}); static files over HTTP: {fmt(meter.http)}")
+    print(
+        f"page load: {fmt(load[0])} in {load[1]} websocket messages received "
+        f"(browser sent {fmt(load[2])}); static files over HTTP: {fmt(meter.http)}"
+    )
     for name, (got, frames, sent, wire) in (("Step", step), ("Step ×10", step10)):
-        print(f"{name} click: {fmt(got)} in {frames} messages; on the wire from the server "
-              f"(ss bytes_sent): {'n/a' if wire is None else fmt(wire)}; browser sent {sent} B")
-    print(f"live run (step {metric0} -> {metric1}, {updates} updates): {fmt(live_bytes)} in "
-          f"{live_frames} messages = {fmt(live_bytes / updates)} per update")
-    print(f"bare app: page load {fmt(bare_load[0])} in {bare_load[1]} messages; click "
-          f"{fmt(bare_step[0])} in {bare_step[1]} messages")
+        print(
+            f"{name} click: {fmt(got)} in {frames} messages; on the wire from the server "
+            f"(ss bytes_sent): {'n/a' if wire is None else fmt(wire)}; browser sent {sent} B"
+        )
+    print(
+        f"live run (step {metric0} -> {metric1}, {updates} updates): {fmt(live_bytes)} in "
+        f"{live_frames} messages = {fmt(live_bytes / updates)} per update"
+    )
+    print(
+        f"bare app: page load {fmt(bare_load[0])} in {bare_load[1]} messages; click "
+        f"{fmt(bare_step[0])} in {bare_step[1]} messages"
+    )
     print("\nresult (goal <= 1 MB per rerun; ratio = ours / the bare app's, same run):")
     for name, ours_b, base_b in (
         ("P7 page load (full run)", load[0], bare_load[0]),
         ("P7 Step click (fragment rerun)", step[0], bare_step[0]),
         ("P7 live run, per update", live_bytes / updates, bare_step[0]),
     ):
-        print(f"  {name}: ours {fmt(ours_b)}, baseline {fmt(base_b)}, ratio "
-              f"{ours_b / base_b:.0f}×; goal <= 1 MB: met? {'yes' if ours_b <= MB else 'NO'}")
+        print(
+            f"  {name}: ours {fmt(ours_b)}, baseline {fmt(base_b)}, ratio "
+            f"{ours_b / base_b:.0f}×; goal <= 1 MB: met? {'yes' if ours_b <= MB else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

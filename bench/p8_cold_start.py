@@ -45,8 +45,15 @@ def fresh_page(browser):
     return page
 
 
-def cold(browser, log: Path, path: str, ready, app: str = "app.py", cwd: Path = ROOT,
-         args: tuple[str, ...] = ()) -> dict[str, float]:
+def cold(
+    browser,
+    log: Path,
+    path: str,
+    ready,
+    app: str = "app.py",
+    cwd: Path = ROOT,
+    args: tuple[str, ...] = (),
+) -> dict[str, float]:
     """Launch a server, wait for health, open `path`; `ready(page, since)` adds its times."""
     server = harness.Server(log=log, app=app, cwd=cwd, args=args).start()
     try:
@@ -72,8 +79,11 @@ def landing_ready(page, t0: float) -> dict[str, float]:
     shown = time.perf_counter() - t0
     page.wait_for_function("() => performance.getEntriesByType('paint').length >= 2")
     paints = page.evaluate(PAINTS)
-    return {"title shown": shown, "first paint": paints.get("first-paint", float("nan")),
-            "first contentful paint": paints.get("first-contentful-paint", float("nan"))}
+    return {
+        "title shown": shown,
+        "first paint": paints.get("first-paint", float("nan")),
+        "first contentful paint": paints.get("first-contentful-paint", float("nan")),
+    }
 
 
 def bare_ready(page, t0: float) -> dict[str, float]:
@@ -81,8 +91,10 @@ def bare_ready(page, t0: float) -> dict[str, float]:
     shown = time.perf_counter() - t0
     page.wait_for_function("() => performance.getEntriesByType('paint').length >= 2")
     paints = page.evaluate(PAINTS)
-    return {"metric shown": shown,
-            "first contentful paint": paints.get("first-contentful-paint", float("nan"))}
+    return {
+        "metric shown": shown,
+        "first contentful paint": paints.get("first-contentful-paint", float("nan")),
+    }
 
 
 def main() -> None:
@@ -96,8 +108,17 @@ def main() -> None:
     with sync_playwright() as p:
         browser = harness.launch(p)
         for i in range(a.repeat):
-            bares.append(cold(browser, tmp / f"bare{i}.log", "/", bare_ready, "bare.py", tmp,
-                              ("--browser.gatherUsageStats", "false")))
+            bares.append(
+                cold(
+                    browser,
+                    tmp / f"bare{i}.log",
+                    "/",
+                    bare_ready,
+                    "bare.py",
+                    tmp,
+                    ("--browser.gatherUsageStats", "false"),
+                )
+            )
             fits.append(cold(browser, tmp / f"fit{i}.log", "/Fit_a_line", fit_ready))
             landings.append(cold(browser, tmp / f"landing{i}.log", "/", landing_ready))
         browser.close()
@@ -108,20 +129,51 @@ def main() -> None:
     for name, runs in (("fit", fits), ("landing", landings), ("bare app", bares)):
         for r in runs:
             print(f"{name}: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.items()))
-    print("(health, first chart, title and metric: seconds since launch; paints: seconds "
-          "since the page's navigation start)")
+    print(
+        "(health, first chart, title and metric: seconds since launch; paints: seconds "
+        "since the page's navigation start)"
+    )
     rows = [
-        Row("P8 launch -> first chart on /Fit_a_line", med(fits, "first chart"),
-            med(bares, "metric shown"), "<= 10 s", med(fits, "first chart") <= 10,
-            "bare app launch -> metric"),
-        Row("P8 launch -> all 4 charts", med(fits, "all charts"), med(bares, "metric shown"),
-            "(info)", None, "bare app launch -> metric"),
-        Row("P8 launch -> health ok", med(fits, "health"), med(bares, "health"), "(info)",
-            None, "bare app"),
-        Row("P8 landing: first contentful paint", med(landings, "first contentful paint"),
-            med(bares, "first contentful paint"), "(info)", None, "bare app"),
-        Row("P8 landing: launch -> title shown", med(landings, "title shown"),
-            med(bares, "metric shown"), "(info)", None, "bare app launch -> metric"),
+        Row(
+            "P8 launch -> first chart on /Fit_a_line",
+            med(fits, "first chart"),
+            med(bares, "metric shown"),
+            "<= 10 s",
+            med(fits, "first chart") <= 10,
+            "bare app launch -> metric",
+        ),
+        Row(
+            "P8 launch -> all 4 charts",
+            med(fits, "all charts"),
+            med(bares, "metric shown"),
+            "(info)",
+            None,
+            "bare app launch -> metric",
+        ),
+        Row(
+            "P8 launch -> health ok",
+            med(fits, "health"),
+            med(bares, "health"),
+            "(info)",
+            None,
+            "bare app",
+        ),
+        Row(
+            "P8 landing: first contentful paint",
+            med(landings, "first contentful paint"),
+            med(bares, "first contentful paint"),
+            "(info)",
+            None,
+            "bare app",
+        ),
+        Row(
+            "P8 landing: launch -> title shown",
+            med(landings, "title shown"),
+            med(bares, "metric shown"),
+            "(info)",
+            None,
+            "bare app launch -> metric",
+        ),
     ]
     print(f"load average at the end {os.getloadavg()}")
     finish(rows)

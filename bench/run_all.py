@@ -35,26 +35,38 @@ def run(name: str) -> list[Row]:
 
 def table(rows: list[Row]) -> str:
     head = ["benchmark", "ours", "baseline", "ratio", "goal", "met?"]
-    body = [[r.name, fmt_time(r.ours),
-             fmt_time(r.baseline) + (" *" if r.baseline_note else ""),
-             fmt_ratio(r.ratio), r.goal, {True: "yes", False: "NO", None: "-"}[r.met]]
-            for r in rows]
+    body = [
+        [
+            r.name,
+            fmt_time(r.ours),
+            fmt_time(r.baseline) + (" *" if r.baseline_note else ""),
+            fmt_ratio(r.ratio),
+            r.goal,
+            {True: "yes", False: "NO", None: "-"}[r.met],
+        ]
+        for r in rows
+    ]
     widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
-    lines = [" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
-             for line in [head, *body]]
+    lines = [
+        " | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+        for line in [head, *body]
+    ]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
 def main() -> None:
-    chosen = [b for b in BENCHMARKS if not sys.argv[1:] or any(b.startswith(a)
-                                                               for a in sys.argv[1:])]
+    chosen = [
+        b for b in BENCHMARKS if not sys.argv[1:] or any(b.startswith(a) for a in sys.argv[1:])
+    ]
     rows: list[Row] = []
     for name in chosen:
         print(f"\n=== {name} ===", flush=True)
         rows += run(name)
-    print("\nSummary (ratio = baseline time / our time; * = baseline extrapolated or "
-          "run once, see above)\n")
+    print(
+        "\nSummary (ratio = baseline time / our time; * = baseline extrapolated or "
+        "run once, see above)\n"
+    )
     print(table(rows))
     goals = [r.met for r in rows if r.met is not None]
     print(f"\ngoals met: {sum(goals)} of {len(goals)}")

@@ -18,8 +18,17 @@ CROP = np.array(
 
 def noisy_line() -> Dataset:
     """60 noisy points on y = 1.5x - 0.5 with 10 % outliers, ordered 80/20 split."""
-    x, y = synthetic_line(1.5, -0.5, noise=0.3, n_points=60, x_min=-1.0, x_max=2.0,
-                          outlier_fraction=0.1, outlier_size=4.0, seed=3)
+    x, y = synthetic_line(
+        1.5,
+        -0.5,
+        noise=0.3,
+        n_points=60,
+        x_min=-1.0,
+        x_max=2.0,
+        outlier_fraction=0.1,
+        outlier_size=4.0,
+        seed=3,
+    )
     return split(x, y, 0.8, "ordered")
 
 

@@ -97,9 +97,7 @@ def test_path_equals_bytes(tmp_path):
 
 def test_load_columns():
     table = read_csv(CROP.encode())
-    x, y = load_columns(
-        table, ["temperature", "rainfall", "humidity"], ["apples", "oranges"]
-    )
+    x, y = load_columns(table, ["temperature", "rainfall", "humidity"], ["apples", "oranges"])
     assert x.dtype == y.dtype == np.float64
     np.testing.assert_array_equal(x, CROP_VALUES[:, :3])
     np.testing.assert_array_equal(y, CROP_VALUES[:, 3:])
@@ -209,9 +207,7 @@ def test_too_many_rows():
 def test_too_many_columns():
     header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
     message = refused(f"{header}\n".encode() + b"1\n" * 2)
-    assert (
-        f"{MAX_COLUMNS + 1} columns" in message and f"limit is {MAX_COLUMNS}" in message
-    )
+    assert f"{MAX_COLUMNS + 1} columns" in message and f"limit is {MAX_COLUMNS}" in message
 
 
 def test_text_in_numeric_column():
@@ -233,14 +229,10 @@ def test_long_cell_is_shortened_and_escaped():
 
 def test_decimal_comma_hint():
     message = refused(b"x;y\n1,5;2\n3,5;4\n")
-    assert (
-        "Row 2" in message and "'1,5'" in message and "decimals with a point" in message
-    )
+    assert "Row 2" in message and "'1,5'" in message and "decimals with a point" in message
 
 
-@pytest.mark.parametrize(
-    "cell", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999", "-1e400"]
-)
+@pytest.mark.parametrize("cell", ["nan", "NaN", "inf", "-inf", "Infinity", "1e999", "-1e400"])
 def test_nan_and_inf(cell):
     message = refused(f"x,y\n1,2\n3,{cell}\n5,6\n".encode())
     assert "Row 3" in message and "'y'" in message and "infinite" in message
@@ -314,9 +306,7 @@ def check(source) -> Table | None:
     assert values.ndim == 2 and values.shape[1] == len(table.columns) >= 1
     assert values.shape[0] >= 2 and np.isfinite(values).all()
     names = table.columns + table.skipped
-    assert len(set(names)) == len(names) and all(
-        name and name == name.strip() for name in names
-    )
+    assert len(set(names)) == len(names) and all(name and name == name.strip() for name in names)
     return table
 
 
@@ -383,13 +373,9 @@ def csv_texts(draw) -> bytes:
     rows = [header]
     for _ in range(draw(st.integers(0, 8))):
         width = n_cols + draw(st.sampled_from([0] * 10 + [-1, 1]))
-        rows.append(
-            draw(st.lists(cells, min_size=max(width, 0), max_size=max(width, 0)))
-        )
+        rows.append(draw(st.lists(cells, min_size=max(width, 0), max_size=max(width, 0))))
     out = io.StringIO()
-    quoting = draw(
-        st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC])
-    )
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]))
     writer = csv.writer(
         out,
         delimiter=draw(st.sampled_from(",;\t")),
@@ -443,9 +429,7 @@ def test_fuzz_round_trip(numbers, n_cols, delimiter):
     np.testing.assert_array_equal(table.values, grid)
 
 
-NAMES = st.lists(
-    st.sampled_from(list(CROP_COLUMNS) + ["rain", "", "Apples"]), max_size=4
-)
+NAMES = st.lists(st.sampled_from(list(CROP_COLUMNS) + ["rain", "", "Apples"]), max_size=4)
 
 
 @fuzz(150)

@@ -17,13 +17,27 @@ from linreg.settings import DEFAULTS
 
 CASES = {
     "seed000": dict(),
-    "momentum-minibatch-float64": dict(loss="mse", optimizer="momentum", learning_rate=0.05,
-                                       batch_size=8, noise=0.2, dtype="float64"),
-    "adam-huber-shuffled": dict(loss="huber", huber_delta=0.3, optimizer="adam",
-                                learning_rate=0.05, split="shuffled", outlier_fraction=0.1,
-                                noise=0.1, dtype="float64"),
-    "rmsprop-stochastic": dict(loss="mae", optimizer="rmsprop", learning_rate=0.01,
-                               batch_size=1, shuffle=False, seed=7),
+    "momentum-minibatch-float64": dict(
+        loss="mse",
+        optimizer="momentum",
+        learning_rate=0.05,
+        batch_size=8,
+        noise=0.2,
+        dtype="float64",
+    ),
+    "adam-huber-shuffled": dict(
+        loss="huber",
+        huber_delta=0.3,
+        optimizer="adam",
+        learning_rate=0.05,
+        split="shuffled",
+        outlier_fraction=0.1,
+        noise=0.1,
+        dtype="float64",
+    ),
+    "rmsprop-stochastic": dict(
+        loss="mae", optimizer="rmsprop", learning_rate=0.01, batch_size=1, shuffle=False, seed=7
+    ),
 }
 
 
@@ -36,8 +50,14 @@ def engine_run(config, steps, own=None):
 def run_script(tmp_path, text: str) -> dict[str, float]:
     path = tmp_path / "linreg_run.py"
     path.write_text(text)
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                          timeout=300, check=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=tmp_path,
+    )
     return {k: float(v) for k, v in (line.split() for line in done.stdout.splitlines())}
 
 
@@ -56,8 +76,13 @@ def test_the_script_lands_where_the_engine_does(tmp_path, name):
 def test_user_names_are_data_not_code(tmp_path):
     """Column and file names that look like code, quotes or formulas stay inert strings."""
     nasty = "x'); import os; os.system('echo pwned') #\n\"=cmd|'/C calc'!A0"
-    own = experiment.OwnData(nasty + ".csv", np.linspace(0, 1, 20), np.linspace(1, 3, 20),
-                             nasty, "=HYPERLINK(\"http://x\")")
+    own = experiment.OwnData(
+        nasty + ".csv",
+        np.linspace(0, 1, 20),
+        np.linspace(1, 3, 20),
+        nasty,
+        '=HYPERLINK("http://x")',
+    )
     config = DEFAULTS.replace(loss="mse", learning_rate=0.1, dtype="float64")
     stepper = engine_run(config, 30, own)
     text = pytorch_script(config, stepper.history.params[0], 30, own)
@@ -72,8 +97,15 @@ def test_the_csv_parses_back_to_the_history():
     stepper = engine_run(config, 25)
     names = param_names(stepper.data)
     rows = list(csv.reader(io.StringIO(history_csv(stepper.history, names))))
-    assert rows[0] == ["step", "weight", "bias", "grad_weight", "grad_bias", "train_loss",
-                       "test_loss"]
+    assert rows[0] == [
+        "step",
+        "weight",
+        "bias",
+        "grad_weight",
+        "grad_bias",
+        "train_loss",
+        "test_loss",
+    ]
     table = np.array(rows[1:], dtype=float)
     h = stepper.history
     assert table.shape == (26, 7)
@@ -98,6 +130,6 @@ def test_the_animated_page_is_self_contained_and_holds_the_frames():
     run.stepper.step(40)
     html = exports.animated_html(run)
     assert '<script src="http' not in html  # plotly.js is inline: it plays offline
-    frames = html[html.index("Plotly.addFrames("):]
+    frames = html[html.index("Plotly.addFrames(") :]
     names = re.findall(r'"name":"(\d+)"', frames)
     assert [int(n) for n in names] == list(range(41))  # one frame per recorded step

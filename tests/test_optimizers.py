@@ -209,8 +209,6 @@ def standard_batches(x, y, batch_size, shuffle, seed):
             yield xb.numpy(), yb.numpy()
 
 
-
-
 def batch_run(name, loss, which, shuffle, seed=2024):
     """(Stepper run, NumPy run replaying the standard DataLoader's batches)."""
     data, start = DATASETS[which](), STARTS[which]
@@ -235,8 +233,6 @@ def batch_run(name, loss, which, shuffle, seed=2024):
 def test_ordered_mini_batches_are_the_standard_data_loaders(name, loss, which):
     got, want = batch_run(name, loss, which, shuffle=False)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
-
-
 
 
 @pytest.mark.parametrize(

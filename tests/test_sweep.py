@@ -15,8 +15,6 @@ from linreg.trainer import WINDOW, Stepper, TrainSpec
 STEPS = 300
 
 
-
-
 def rates_for(name: str, data: Dataset, loss: str = "mse") -> np.ndarray:
     """Learning rates from tiny to (for the SGD family on MSE) well past divergence."""
     critical = landscape.critical_learning_rate(data)

@@ -20,8 +20,6 @@ F64 = TrainSpec(loss="mse", optimizer="sgd", dtype="float64")
 START = [-0.4936, 0.3721]
 
 
-
-
 # ---- NumPy references ---------------------------------------------------------------------
 def gradient(data, theta, loss="mse", delta=1.0):
     d, k = data.n_features, data.n_targets

@@ -103,9 +103,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
     server = _SERVER[0] if _SERVER else None
     if report.failed and server is not None and not server.alive:
-        report.sections.append((
-            "streamlit server",
-            f"The server exited (code {server.proc.returncode}) during this test: something "
-            f"outside the test stopped it, or it crashed.\n{server.log_tail()}",
-        ))
+        report.sections.append(
+            (
+                "streamlit server",
+                f"The server exited (code {server.proc.returncode}) during this test: something "
+                f"outside the test stopped it, or it crashed.\n{server.log_tail()}",
+            )
+        )
     return report

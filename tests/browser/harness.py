@@ -117,13 +117,15 @@ class Server:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if not self.alive:
-                raise RuntimeError(f"the server exited (code {self.proc.returncode}).\n"
-                                   + self.log_tail())
+                raise RuntimeError(
+                    f"the server exited (code {self.proc.returncode}).\n" + self.log_tail()
+                )
             if self.healthy():
                 return time.perf_counter() - self.started_at
             time.sleep(0.05)
-        raise TimeoutError(f"{self.url}/_stcore/health did not say ok within {timeout:.0f} s.\n"
-                           + self.log_tail())
+        raise TimeoutError(
+            f"{self.url}/_stcore/health did not say ok within {timeout:.0f} s.\n" + self.log_tail()
+        )
 
     def ensure_running(self, timeout: float = 60.0) -> bool:
         """Start the server again (same port) if it has exited; True if it had to."""
@@ -131,8 +133,10 @@ class Server:
             return False
         self.restarts += 1
         with open(self.log, "a") as out:
-            out.write(f"\n--- harness: the server had exited (code {self.proc.returncode}); "
-                      "starting it again ---\n")
+            out.write(
+                f"\n--- harness: the server had exited (code {self.proc.returncode}); "
+                "starting it again ---\n"
+            )
         self.start().wait_healthy(timeout)
         return True
 
@@ -160,9 +164,12 @@ class Server:
 
     def __exit__(self, kind, value, tb) -> None:
         if kind is not None and self.proc is not None and not self.alive:
-            print(f"note: the server on port {self.port} had exited (code "
-                  f"{self.proc.returncode}) before this error: stopped from outside, or it "
-                  f"crashed.\n{self.log_tail(8)}", file=sys.stderr)
+            print(
+                f"note: the server on port {self.port} had exited (code "
+                f"{self.proc.returncode}) before this error: stopped from outside, or it "
+                f"crashed.\n{self.log_tail(8)}",
+                file=sys.stderr,
+            )
         self.stop()
 
 
@@ -171,8 +178,9 @@ def app_and_bare(tmp: Path, bare_app: str) -> tuple[Server, Server]:
     use them as context managers."""
     (tmp / "bare.py").write_text(bare_app)
     ours = Server(log=tmp / "app.log")
-    bare = Server(log=tmp / "bare.log", app="bare.py", cwd=tmp,
-                  args=("--browser.gatherUsageStats", "false"))
+    bare = Server(
+        log=tmp / "bare.log", app="bare.py", cwd=tmp, args=("--browser.gatherUsageStats", "false")
+    )
     return ours, bare
 
 
@@ -295,8 +303,7 @@ EYE = """
 
 # The probes, installed before the page's own scripts (see `instrument`).
 INIT_SCRIPT = (
-    f"window.__linreg = {{ surfacePrint: {SURFACE_PRINT}, axisRanges: {AXIS_RANGES},"
-    f" eye: {EYE} }};"
+    f"window.__linreg = {{ surfacePrint: {SURFACE_PRINT}, axisRanges: {AXIS_RANGES}, eye: {EYE} }};"
 )
 
 
@@ -393,8 +400,10 @@ def wait_runs(page, done, timeout: float = 60_000, what: str = "script runs") ->
     while not done(log):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {what} (runs started "
-                               f"{log.started}, finished {log.finished})")
+            raise TimeoutError(
+                f"waited {timeout / 1000:.0f} s for {what} (runs started "
+                f"{log.started}, finished {log.finished})"
+            )
         try:
             if log.socket is None:
                 raise PlaywrightError("no websocket yet")
@@ -408,8 +417,12 @@ def wait_idle(page, after: int | None = None, timeout: float = 60_000) -> None:
     count taken before an action), first wait for a run started since then to finish."""
     page.wait_for_selector(CONNECTED, timeout=timeout)
     if after is not None:
-        wait_runs(page, lambda log: log.started > after and log.finished >= log.started,
-                  timeout, f"a script run after run {after} to finish")
+        wait_runs(
+            page,
+            lambda log: log.started > after and log.finished >= log.started,
+            timeout,
+            f"a script run after run {after} to finish",
+        )
     page.wait_for_selector(IDLE, timeout=timeout)
 
 

@@ -193,8 +193,10 @@ def test_the_3d_camera_survives_an_update(page, base_url, shot):
     # The surface chart has been drawn again with the new step ...
     page.wait_for_function("() => window.__surfaceDraws > 0")
     # ... in the same DOM node, with the camera where the user left it.
-    assert page.evaluate("(sel) => document.querySelector(sel).__linregTag",
-                         chart("chart.surface")) == "before-step"
+    assert (
+        page.evaluate("(sel) => document.querySelector(sel).__linregTag", chart("chart.surface"))
+        == "before-step"
+    )
     after = eye(page)
     assert after == pytest.approx(dragged, abs=1e-6), (start, dragged, after)
     shot()
@@ -222,9 +224,11 @@ def test_the_replay_plays_in_the_browser(page, base_url, shot):
         replay,
     )
     # Where the moving traces are (the fitted line, the path, the 'Now' markers).
-    moving = "(sel) => JSON.stringify(document.querySelector(sel).data" \
-             ".filter((t) => t.type === 'scatter' && t.x && t.x.length <= 200)" \
-             ".map((t) => [t.x[t.x.length - 1], t.y[t.y.length - 1]]))"
+    moving = (
+        "(sel) => JSON.stringify(document.querySelector(sel).data"
+        ".filter((t) => t.type === 'scatter' && t.x && t.x.length <= 200)"
+        ".map((t) => [t.x[t.x.length - 1], t.y[t.y.length - 1]]))"
+    )
     start = page.evaluate(moving, replay)
     quiet = runs(page)
 
