@@ -106,10 +106,10 @@ def conditioning(run: state.Run) -> None:
             "in use": "✓" if name == used else "",
             "λmin": "0" if cond.singular else f"{cond.eigenvalues[0]:.3g}",
             "λmax": f"{cond.eigenvalues[-1]:.3g}",
-            "condition number λmax/λmin": flat if cond.singular else f"{cond.condition_number:.3g}",
-            "critical rate 2/λmax": f"{cond.critical_rate:.3g}",
-            f"lr {lr:g} is": "ABOVE: diverges" if lr > cond.critical_rate else "below: stable",
-            "steps for the slowest direction ≈ 1/(lr·λmin)": (
+            "κ = λmax/λmin": flat if cond.singular else f"{cond.condition_number:.3g}",
+            "2/λmax": f"{cond.critical_rate:.3g}",
+            f"lr {lr:g}": "ABOVE: diverges" if lr > cond.critical_rate else "below: stable",
+            "slowest ≈ 1/(lr·λmin) steps": (
                 flat
                 if cond.singular
                 else "— (diverges)"

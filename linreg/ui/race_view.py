@@ -162,7 +162,7 @@ def charts(run: state.RaceRun, shown: int) -> None:
     between = gap[np.linspace(0, len(gap) - 1, 8).astype(int)] if len(gap) > 8 else gap
     run.drawn = shown
     frame_ms = int(1000 * run.tick_gap / (len(between) + 1))
-    left, right = st.columns(2)
+    left, right = st.columns([3, 2])  # the contour, with six paths and a legend, gets room
     with left:
         spec = run.drawn_specs["race.chart.contour"] = contour(shown)
         live_chart(

@@ -31,15 +31,10 @@ def settle(page) -> None:
 
 
 SMALL = {"width": 1280, "height": 720}
-CUT_TABLE = pytest.mark.xfail(
-    strict=True,
-    reason="Many features' conditioning table (st.dataframe in features_panels.py, not this "
-    "stylesheet's to fix: a canvas) is 953 px wide in a 784 px box: shorter headers would fit",
-)
 PAGES = [
     "",
     "Fit_a_line",
-    pytest.param("Many_features", marks=CUT_TABLE),
+    "Many_features",
     "From_scratch",
     "Optimizers",
     "Capacity",
