@@ -206,3 +206,89 @@ def test_many_features_runs_reopen_bit_for_bit(plan):
     np.testing.assert_array_equal(again.stepper.history.params, run.stepper.history.params)
     if run.lock.twin is not None:  # the other way, replayed through the same changes
         np.testing.assert_array_equal(again.lock.twin.history.params, run.lock.twin.history.params)
+
+
+# ---- the other pages: every change there restarts the run (Optimizers, From scratch) or
+# continues it on the timeline (Capacity); either way the share link replays it exactly --
+def _reopen(run):
+    """The run rebuilt from its share link's text, through the page's own link reader."""
+    page = type(run)
+    text = urlencode(run.share_query(run.steps), safe=":;,=")
+    return page.from_link(links.read(page.TABLE, dict(parse_qsl(text)), ("then", *page.EXTRA)))
+
+
+RACE_CHANGES = st.sampled_from(
+    [
+        {"sgd_lr": 0.05},
+        {"adam_lr": 0.3},
+        {"loss": "huber"},
+        {"noise": 0.4},
+        {"momentum_mu": 0.5},
+        {"rmsprop": False},
+        {"sgd_lr": 2.0},  # SGD diverges, the race goes on
+        {"log_loss": False},  # a view setting
+    ]
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(RACE_CHANGES, st.integers(0, 25)), min_size=1, max_size=4))
+def test_a_race_reopens_from_its_link_bit_for_bit(plan):
+    from linreg.ui import race_state
+
+    run = race_state.RaceRun(race_state.RACE.defaults)
+    for change, k in plan:
+        run.apply(run.config.replace(**change))
+        run.step(k)
+    again = _reopen(run)
+    assert not again.notes, again.notes
+    for name, stepper in run.race.steppers.items():
+        np.testing.assert_array_equal(
+            again.race.steppers[name].history.params, stepper.history.params
+        )
+
+
+SCRATCH_CHANGES = st.sampled_from(
+    [{"learning_rate": 0.001}, {"dtype": "float32"}, {"start_w1": 2.0}, {"speed": 50}]
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(SCRATCH_CHANGES, st.integers(0, 30)), min_size=1, max_size=4))
+def test_the_three_programs_reopen_from_their_link_bit_for_bit(plan):
+    from linreg.ui import scratch_state
+
+    run = scratch_state.Session(scratch_state.TABLE.defaults)
+    for change, k in plan:
+        run.apply(run.config.replace(**change))
+        run.step(k)
+    again = _reopen(run)
+    assert not again.notes, again.notes
+    for way in ("numpy", "autograd", "builtin"):
+        np.testing.assert_array_equal(again.ways.params(way), run.ways.params(way))
+
+
+CAPACITY_CHANGES = st.sampled_from(
+    [
+        {"penalty": "ridge", "strength": 0.01},
+        {"penalty": "lasso", "strength": 0.02},
+        {"strength": 0.05},
+        {"learning_rate": 0.05},
+        {"penalise_bias": True},
+        {"degree": 5},  # restarts
+    ]
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(CAPACITY_CHANGES, st.integers(0, 30)), min_size=1, max_size=4))
+def test_a_capacity_run_reopens_from_its_link_bit_for_bit(plan):
+    from linreg.ui import capacity_state
+
+    run = capacity_state.CapacityRun(capacity_state.TABLE.defaults)
+    for change, k in plan:
+        run.apply(run.config.replace(**change))
+        run.step(k)
+    again = _reopen(run)
+    assert not again.notes, again.notes
+    np.testing.assert_array_equal(again.stepper.history.params, run.stepper.history.params)
