@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import harness  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-BARE_APP = '''
+BARE_APP = """
 import streamlit as st
 
 tick = st.query_params.get("tick") == "1"
@@ -69,7 +69,7 @@ def panel():
 
 
 panel()
-'''
+"""
 
 RECORDER = """
 (() => {
@@ -105,6 +105,7 @@ RECORDER = """
   requestAnimationFrame(frame);
 })();
 """
+
 
 def new_page(browser):
     context = browser.new_context(viewport=harness.VIEWPORT)
@@ -234,9 +235,11 @@ def main() -> None:
         loads = [load_time(browser, fit, 4) for _ in range(a.loads)]
         load_time(browser, bare.url, 0)
         bare_loads = [load_time(browser, bare.url, 0) for _ in range(a.loads)]
-        print(f"load -> 4 charts drawn: first session {first:.2f} s, then "
-              f"{', '.join(f'{t:.2f}' for t in loads)} s; bare app -> metric: "
-              f"{', '.join(f'{t:.2f}' for t in bare_loads)} s")
+        print(
+            f"load -> 4 charts drawn: first session {first:.2f} s, then "
+            f"{', '.join(f'{t:.2f}' for t in loads)} s; bare app -> metric: "
+            f"{', '.join(f'{t:.2f}' for t in bare_loads)} s"
+        )
 
         # -- Step click latency
         page = new_page(browser)
@@ -258,12 +261,16 @@ def main() -> None:
         step_metric = statistics.median(c[0] for c in clicks)
         step_all = statistics.median(c[1] for c in clicks)
         bare_click = statistics.median(bare_clicks)
-        each = ", ".join(f"{k} {statistics.median(c[2][i] for c in clicks) * 1e3:.0f}"
-                         for i, k in enumerate(harness.CHART_KEYS))
-        print("Step click -> metric / all charts (ms): "
-              + ", ".join(f"{m * 1e3:.0f}/{c * 1e3:.0f}" for m, c, _ in clicks)
-              + f"; medians per chart: {each}"
-              + f"; bare app click -> metric: {', '.join(f'{c * 1e3:.0f}' for c in bare_clicks)}")
+        each = ", ".join(
+            f"{k} {statistics.median(c[2][i] for c in clicks) * 1e3:.0f}"
+            for i, k in enumerate(harness.CHART_KEYS)
+        )
+        print(
+            "Step click -> metric / all charts (ms): "
+            + ", ".join(f"{m * 1e3:.0f}/{c * 1e3:.0f}" for m, c, _ in clicks)
+            + f"; medians per chart: {each}"
+            + f"; bare app click -> metric: {', '.join(f'{c * 1e3:.0f}' for c in bare_clicks)}"
+        )
 
         # -- live rates, with and without the 3-D chart
         live = live_rate(page, a.window)
@@ -284,8 +291,10 @@ def main() -> None:
         bare_rate = ticks / ((bp.evaluate("performance.now()") - t0) / 1000)
         bp.context.close()
         for name, (m, d, e, running) in (("3-D on", live), ("?3d=false", live2d)):
-            print(f"live ({name}): Step metric {m:.1f}/s, fit chart data {d:.1f}/s, fit chart "
-                  f"draw events {e:.1f}/s" + ("" if running else "  (the run had stopped!)"))
+            print(
+                f"live ({name}): Step metric {m:.1f}/s, fit chart data {d:.1f}/s, fit chart "
+                f"draw events {e:.1f}/s" + ("" if running else "  (the run had stopped!)")
+            )
         print(f"bare app, run_every=0.05: {bare_rate:.1f} metric updates/s")
 
         # -- replay: 200 steps recorded, 150 frames at 30 fps
@@ -303,26 +312,66 @@ def main() -> None:
 
     period = lambda rate: 1 / rate if rate > 0 else float("inf")  # noqa: E731
     rows = [
-        Row("P6 load -> 4 charts drawn", statistics.median(loads), statistics.median(bare_loads),
-            "<= 3 s", statistics.median(loads) <= 3, "bare app -> metric"),
-        Row("P6 Step click -> 4 charts updated", step_all, bare_click, "<= 300 ms",
-            step_all <= 0.3, "bare app click -> metric"),
-        Row("P6 Step click -> Step metric", step_metric, bare_click, "(info)", None,
-            "bare app click -> metric"),
+        Row(
+            "P6 load -> 4 charts drawn",
+            statistics.median(loads),
+            statistics.median(bare_loads),
+            "<= 3 s",
+            statistics.median(loads) <= 3,
+            "bare app -> metric",
+        ),
+        Row(
+            "P6 Step click -> 4 charts updated",
+            step_all,
+            bare_click,
+            "<= 300 ms",
+            step_all <= 0.3,
+            "bare app click -> metric",
+        ),
+        Row(
+            "P6 Step click -> Step metric",
+            step_metric,
+            bare_click,
+            "(info)",
+            None,
+            "bare app click -> metric",
+        ),
     ]
     for name, (m, d, _, _) in (("", live), (" ?3d=false", live2d)):
         rows += [
-            Row(f"P6 live{name}: Step metric period", period(m), period(bare_rate), ">= 10/s",
-                m >= 10, "bare run_every=0.05"),
-            Row(f"P6 live{name}: fit chart frame period", period(d), period(bare_rate),
-                ">= 10/s", d >= 10, "bare run_every=0.05"),
+            Row(
+                f"P6 live{name}: Step metric period",
+                period(m),
+                period(bare_rate),
+                ">= 10/s",
+                m >= 10,
+                "bare run_every=0.05",
+            ),
+            Row(
+                f"P6 live{name}: fit chart frame period",
+                period(d),
+                period(bare_rate),
+                ">= 10/s",
+                d >= 10,
+                "bare run_every=0.05",
+            ),
         ]
-    rows.append(Row("P6 replay frame period", period(fps), 1 / 30, ">= 30 fps", fps >= 30,
-                    "the 30 fps asked for"))
+    rows.append(
+        Row(
+            "P6 replay frame period",
+            period(fps),
+            1 / 30,
+            ">= 30 fps",
+            fps >= 30,
+            "the 30 fps asked for",
+        )
+    )
     print("\nRates as periods (1/rate); ratio = baseline / ours (for rates: ours / baseline).")
-    print(f"  live: {live[0]:.1f} and {live[1]:.1f} /s, ?3d=false: {live2d[0]:.1f} and "
-          f"{live2d[1]:.1f} /s, bare {bare_rate:.1f} /s; replay {fps:.1f} fps; "
-          f"load {fmt_time(statistics.median(loads))}; step {fmt_time(step_all)}")
+    print(
+        f"  live: {live[0]:.1f} and {live[1]:.1f} /s, ?3d=false: {live2d[0]:.1f} and "
+        f"{live2d[1]:.1f} /s, bare {bare_rate:.1f} /s; replay {fps:.1f} fps; "
+        f"load {fmt_time(statistics.median(loads))}; step {fmt_time(step_all)}"
+    )
     print(f"load average at the end {os.getloadavg()}")
     finish(rows)
 
