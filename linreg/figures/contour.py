@@ -77,7 +77,8 @@ def path_line(path: np.ndarray, name: str, style: Style) -> dict:
     )
 
 
-STATIC = ("contour-lines", "contour-scale", "contour-hover")  # uids of the backdrop traces
+# The backdrop's static parts: the uids of its traces, then the name of its picture.
+STATIC = ("contour-lines", "contour-scale", "contour-hover", "contour-picture")
 
 
 def backdrop(weights, biases, loss, loss_label: str = "loss", style: Style = CLASSIC) -> dict:
@@ -91,6 +92,7 @@ def backdrop(weights, biases, loss, loss_label: str = "loss", style: Style = CLA
     every = max(1, len(weights) // 30)
     gw, gb = np.meshgrid(weights[::every], biases[::every])
     image = dict(
+        name=STATIC[3],
         source=png_data_uri(colourise(shown[::-1], style.colorscale, lo, hi)),
         xref="x",
         yref="y",

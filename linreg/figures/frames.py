@@ -20,7 +20,12 @@ def frame_steps(n_steps: int, most: int) -> np.ndarray:
 
 def play_buttons(duration: float, y: float) -> dict:
     """▶ Play (one frame every `duration` ms, from the frame on show) and ❚❚ Pause, placed
-    left of a slider whose top is at `y` (paper units)."""
+    left of a slider whose top is at `y` (paper units).
+
+    Plotly's own player waits `duration` after drawing each frame, so it plays slower than
+    asked (33 ms frames at about 20 fps). Where the app shows a figure (the live chart and the
+    exported page), linreg/ui/web/player.js takes the Play button over and keeps time: one
+    frame every `duration` ms. Elsewhere the button still plays, at Plotly's pace."""
     play = dict(
         label="▶ Play",
         method="animate",

@@ -14,6 +14,7 @@ from linreg.export import history_csv, pytorch_script
 from linreg.landscape import param_names
 from linreg.ui import live
 from linreg.ui.fit_view import replay_spec
+from linreg.ui.plot import WEB
 
 
 def panel(run: live.Run) -> None:
@@ -53,6 +54,13 @@ def panel(run: live.Run) -> None:
     )
 
 
+# The page's own player (as in the app): Plotly's would play 30 fps frames at about 20 fps.
+PLAYER = (WEB / "player.js").read_text()
+
+
 def animated_html(run: live.Run) -> str:
-    """The replay as one self-contained HTML file (Plotly's library included)."""
-    return pio.to_html(go.Figure(replay_spec(run)), include_plotlyjs=True, full_html=True)
+    """The replay as one self-contained HTML file (Plotly's library and the player included)."""
+    play = PLAYER + "\nlinregPlayer(document.getElementById('{plot_id}'));"
+    return pio.to_html(
+        go.Figure(replay_spec(run)), include_plotlyjs=True, full_html=True, post_script=play
+    )

@@ -1,117 +1,46 @@
-"""A live Plotly chart that updates in place.
+"""A live Plotly chart that updates in place, and the ticker that paces a live run.
 
 `st.plotly_chart` in this Streamlit gives a chart a new identity whenever its figure
 changes, so every update remounts it: it flickers and the 3-D camera jumps back. This small
 component keeps one Plotly div per key and calls `Plotly.react` on it, which honours
-`layout.uirevision` (zoom and camera stay where the user put them). Big traces whose
-`uid` and `revision` are unchanged are reused as the same objects, so Plotly does not
-recompute them. Plotly itself is the copy Streamlit ships, imported on first use.
+`layout.uirevision` (zoom and camera stay where the user put them). The browser side is
+`web/plot.js`; its header says how it draws.
+
+What goes over the wire, and how often:
+
+* Code, once per page. `web/plot.js`, `web/player.js` and Plotly itself, the
+  `plotly.min.js` that the installed plotly package ships (so the browser draws with the
+  plotly.js version Python's plotly targets), are files that Streamlit serves through its
+  component file route: `declare_component(name, path=folder)` is public API and needs no
+  build step. Each update carries only a loader of a few hundred bytes.
+* Static items, once per chart. Traces (by `uid`) and layout images (by `name`) listed in
+  `revisions` are sent in full only when this chart in this browser session has not been
+  sent that revision; in between they travel as a stub. The record of what was sent lives in
+  the session (a page reload is a new session, and starts empty) and is cleared when the
+  session moves to another page (whose charts are all new elements). A chart element that
+  was remounted otherwise (a view switched off and on) finds stubs it cannot fill: it asks
+  (the trigger `missing`) and the server sends everything again.
 """
 
 from __future__ import annotations
 
-import glob
-import os
+import hashlib
 from functools import cache
+from pathlib import Path
 
 import numpy as np
+import plotly
 import plotly.io as pio
 import streamlit as st
+from plotly.offline import get_plotlyjs_version
+from streamlit.components.v1 import declare_component
 
-JS = """
-// A chart whose moving parts can't be animated cheaply (the 3-D view) and that takes long
-// to redraw (WebGL without a GPU) is redrawn at most once per four of its own redraw
-// times; the newest figure always wins, so the last one of a run is never lost.
-function redraw(div, spec) {
-  div.__pending = spec;
-  const wait = 4 * (div.__cost || 0) - (performance.now() - (div.__drawnAt || 0));
-  if ((div.__cost || 0) > 40 && wait > 0) {
-    if (!div.__timer) {
-      div.__timer = setTimeout(() => { div.__timer = null; redraw(div, div.__pending); }, wait);
-    }
-    return Promise.resolve();
-  }
-  const began = performance.now();
-  return window.Plotly.react(div, spec).then(() => {
-    div.__drawnAt = performance.now();
-    div.__cost = div.__drawnAt - began;
-  });
-}
-
-export default function(component) {
-  const { data, parentElement } = component;
-  let div = parentElement.querySelector("div.linreg-plot");
-  if (!div) {
-    div = document.createElement("div");
-    div.className = "linreg-plot";
-    div.style.width = "100%";
-    div.style.minHeight = data.height + "px";
-    div.dataset.testid = "linreg-plot";
-    parentElement.appendChild(div);
-    div.__cache = {};
-  }
-  div.dataset.key = data.key;
-  const spec = JSON.parse(data.spec);
-  const between = spec.between || [];
-  delete spec.between;
-  spec.config = data.config;
-  // Traces with a uid listed in data.revisions are big and static (a loss surface):
-  // while their revision stays the same, reuse the very objects Plotly already has.
-  const uids = spec.data.map((t) => t.uid);
-  const fixed = uids.map((id) => id !== undefined && data.revisions[id] !== undefined);
-  spec.data = spec.data.map((trace, i) => {
-    if (!fixed[i]) return trace;
-    const id = trace.uid, revision = data.revisions[id], kept = div.__cache[id];
-    if (kept && kept.revision === revision) return kept.trace;
-    div.__cache[id] = { revision, trace };
-    return trace;
-  });
-  if (!window.__linregPlotly) {
-    const index = document.querySelector('script[src*="static/js/index"]');
-    const url = new URL(data.chunk, index ? index.src : document.baseURI).href;
-    window.__linregPlotly = window.Plotly ? Promise.resolve() : import(url);
-  }
-  // When only the moving scatter traces changed (same layout, same static traces), an
-  // animate call with redraw off moves them without repainting the rest: much cheaper than
-  // a full react, which redraws contours and heatmaps every time.
-  const layout = JSON.stringify(spec.layout);
-  const shape = spec.data
-    .map((t, i) => t.type + (fixed[i] ? ":" + data.revisions[uids[i]] : "")).join(",");
-  const movable = spec.data.every((t, i) => fixed[i] || t.type === "scatter");
-  const quick = div.__layout === layout && div.__shape === shape && movable && !spec.frames;
-  const moving = spec.data.filter((t, i) => !fixed[i]);
-  const indices = spec.data.map((t, i) => i).filter((i) => !fixed[i]);
-  window.__linregPlotly
-    .then(() => {
-      if (!movable) return redraw(div, spec);
-      if (!quick) return window.Plotly.react(div, spec);
-      // The steps between the last update and this one, played at frame_ms each: a live
-      // run looks smooth even when the server's updates come a few times a second.
-      const frames = between.map((traces) => ({ data: traces, traces: indices }));
-      frames.push({ data: moving, traces: indices });
-      return window.Plotly.animate(div, frames, {
-        transition: { duration: 0 }, mode: "immediate",
-        frame: { duration: frames.length > 1 ? data.frame_ms : 0, redraw: false },
-      });
-    })
-    .then(() => {
-      div.__layout = layout;
-      div.__shape = shape;
-      div.dataset.revision = data.revision;
-    })
-    .catch((err) => {
-      // A newer update interrupting an animation rejects it without an Error: that's fine.
-      if (!(err instanceof Error)) return;
-      let note = parentElement.querySelector("p.linreg-plot-error");
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "linreg-plot-error";
-        parentElement.insertBefore(note, div);
-      }
-      note.textContent = "This chart could not be drawn: " + err.message;
-    });
-}
-"""
+WEB = Path(__file__).parent / "web"  # plot.js and player.js
+PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"  # plotly.min.js
+KEPT = "linreg_kept"  # marks a stub: the browser has this item already
+SENT = "_linreg_plot_sent"  # session state: {chart key: {id: revision sent}, PAGE: page}
+SERVED = "_linreg_plot_served"  # session state: the files are registered for serving
+PAGE = "\0page"
 
 CONFIG = {
     "displaylogo": False,
@@ -119,42 +48,54 @@ CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-
-TICKER_JS = """
-export default function(component) {
-  // Paces a live run from the browser: once this update has been painted (and a short
-  // breath later), ask the server for the next one. Never more than one request is in
-  // flight, so a slow machine gets fewer, complete updates instead of a backlog. The
-  // charts meanwhile play the steps between two updates (see `between` above).
-  // It presses a hidden button that sits in the same fragment as the charts: a button in a
-  // fragment reruns only that fragment (a component's own trigger would rerun the page).
-  const { data } = component;
-  clearTimeout(window.__linregTick);
-  clearTimeout(window.__linregWatch);
-  if (!data.running) return;
-  const press = () => {
-    const button = document.querySelector(".st-key-" + data.button + " button");
-    if (button) button.click();
-  };
-  const ask = () => {
-    clearTimeout(window.__linregTick);
-    window.__linregTick = setTimeout(press, data.delay);
-  };
-  requestAnimationFrame(() => requestAnimationFrame(ask));
-  // A watchdog, should an update get lost on the way.
-  window.__linregWatch = setTimeout(ask, 3000);
-}
+# What each update sends as the component's JavaScript: it imports web/plot.js once per page
+# (by URL, next to Streamlit's own index script, so a base URL path works) and hands over.
+# The first one also starts fetching Plotly at once, while plot.js is still on its way.
+LOADER = """
+const index = document.querySelector('script[src*="static/js/index"]');
+const root = new URL("../../component/", index ? index.src : document.baseURI);
+const urls = {{ plotly: new URL("{plotly}", root).href }};
+export default function (component) {{
+  if (!window.__linregCode) {{
+    const hint = Object.assign(document.createElement("link"),
+                               {{ rel: "preload", as: "script", href: urls.plotly }});
+    document.head.appendChild(hint);
+  }}
+  window.__linregCode = window.__linregCode || import(new URL("{code}", root).href)
+    .catch((err) => {{ window.__linregCode = null; throw err; }});
+  return window.__linregCode.then((m) => m.{entry}(component, urls));
+}}
 """
-
 
 TICKER_CSS = ".st-key-live_tick { display: none; }"
 
 
+def served() -> dict[str, str]:
+    """Let Streamlit serve web/ and plotly's package_data/ (each file once per page), and
+    their URLs relative to Streamlit's component route, versioned so that a changed file is
+    never taken from a cache. Registers once per session: the registry belongs to the
+    runtime, and an AppTest runs a runtime of its own."""
+    if not st.session_state.get(SERVED):
+        declare_component("web", path=str(WEB))  # named after this module: {__name__}.web
+        declare_component("plotly", path=str(PLOTLY_DIR))
+        st.session_state[SERVED] = True
+    return _urls()
+
+
 @cache
-def _ticker():
-    return st.components.v2.component(
-        "linreg_ticker", js=TICKER_JS, css=TICKER_CSS, isolate_styles=False
-    )
+def _urls() -> dict[str, str]:
+    code = b"".join((WEB / name).read_bytes() for name in ("plot.js", "player.js"))
+    return {
+        "code": f"{__name__}.web/plot.js?v={hashlib.sha1(code).hexdigest()[:12]}",
+        "plotly": f"{__name__}.plotly/plotly.min.js?v={get_plotlyjs_version()}",
+    }
+
+
+@cache
+def _component(entry: str, css: str | None = None):
+    urls = served()
+    js = LOADER.format(entry=entry, **urls)
+    return st.components.v2.component(f"linreg_{entry}", js=js, css=css, isolate_styles=False)
 
 
 def ticker(running: bool, count: int, delay_ms: int = 30) -> None:
@@ -162,21 +103,43 @@ def ticker(running: bool, count: int, delay_ms: int = 30) -> None:
     one. Call it inside the fragment that draws the charts, after them; `count` must change
     with every update (the step number does), or the browser sees nothing new."""
     st.button("next update", key="live_tick")
+    served()
     data = {"running": running, "count": count, "delay": delay_ms, "button": "live_tick"}
-    _ticker()(data=data, key="ticker", height=0)
+    _component("ticker", TICKER_CSS)(data=data, key="ticker", height=0)
 
 
-@cache
-def _component():
-    return st.components.v2.component("linreg_plot", js=JS, isolate_styles=False)
+def _page() -> str:
+    """The page this run draws (its script's hash), or "" outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "page_script_hash", "") if ctx is not None else ""
 
 
-@cache
-def _plotly_chunk() -> str:
-    """The file name of the Plotly bundle inside Streamlit's own static files."""
-    folder = os.path.join(os.path.dirname(st.__file__), "static", "static", "js")
-    found = sorted(glob.glob(os.path.join(folder, "PlotlyChart.*.js")))
-    return os.path.basename(found[0]) if found else "PlotlyChart.js"
+def sent_to(key: str) -> dict:
+    """What this session's chart `key` has been sent: {uid or image name: revision}."""
+    book = st.session_state.setdefault(SENT, {})
+    page = _page()
+    if book.get(PAGE) != page:  # another page: every chart on it is a new element
+        book.clear()
+        book[PAGE] = page
+    return book.setdefault(key, {})
+
+
+def forget(key: str) -> None:
+    """The browser lacks some of chart `key`'s static items: send them all next time."""
+    st.session_state.setdefault(SENT, {}).pop(key, None)
+
+
+def _once(item: dict, field: str, revisions: dict, sent: dict) -> dict:
+    """`item` itself the first time its revision goes to this chart; a stub after that."""
+    name = item.get(field)
+    if name is None or name not in revisions:
+        return item
+    if sent.get(name) == revisions[name]:
+        return {field: name, KEPT: True}
+    sent[name] = revisions[name]
+    return item
 
 
 def _rounded(value):
@@ -218,21 +181,31 @@ def live_chart(
 ) -> None:
     """Draw (or update in place) a Plotly figure spec under a stable key.
 
+    `revisions` maps the uid of a static trace, or the name of a layout image, to its
+    revision: each revision of each goes to the browser once (see the module's docstring).
     `between` holds the specs of the steps since the last update; when only moving traces
     differ, the browser plays them, one every `frame_ms`, before settling on `spec`.
     """
     revisions = revisions or {}
-    moving = [[t for t in s["data"] if t.get("uid") not in revisions] for s in (between or [])]
+    served()
+    sent = sent_to(key)
+    layout = spec["layout"]
+    if layout.get("images"):
+        images = [_once(im, "name", revisions, sent) for im in layout["images"]]
+        layout = {**layout, "images": images}
+    body = {
+        **spec,
+        "data": [_once(t, "uid", revisions, sent) for t in spec["data"]],
+        "layout": layout,
+        "between": [[t for t in s["data"] if t.get("uid") not in revisions] for s in between or []],
+    }
     payload = {
-        "spec": pio.to_json(
-            _rounded({**spec, "between": moving}), validate=False, remove_uids=False
-        ),
+        "spec": pio.to_json(_rounded(body), validate=False, remove_uids=False),
         "frame_ms": frame_ms,
         "revisions": revisions,
-        "chunk": _plotly_chunk(),
         "config": CONFIG,
         "height": height,
         "key": key,
         "revision": revision,
     }
-    _component()(data=payload, key=key, height=height)
+    _component("chart")(data=payload, key=key, height=height, on_missing_change=lambda: forget(key))
