@@ -303,7 +303,7 @@ CAPACITY_LESSONS = [
     ),
     _capacity(
         "rate-decay",
-        "A rate too large, rescued by decay",
+        "A rate too large for degree 3, rescued by decay",
         "Degree 3, plain SGD at 0.6, above the critical 2/λmax ≈ 0.50 (see Conditioning): "
         "with a constant rate the run diverges within 30 steps. ExponentialLR(γ = 0.97) "
         "brings the rate under the critical one in a few steps, and the run converges. "

@@ -100,7 +100,7 @@ async def through_nginx(url: str, sessions: dict[str, load.Session]) -> None:
 def test_two_replicas_behind_nginx(hall):
     addrs = {f"127.0.0.1:{r['port']}" for r in hall["replicas"]}
     sessions = one_per_replica(hall["url"], addrs)
-    asyncio.run(through_nginx(hall["url"], sessions))
+    load.run(through_nginx(hall["url"], sessions))
 
 
 def test_live_run_through_nginx(hall):
@@ -116,4 +116,4 @@ def test_live_run_through_nginx(hall):
             await s.close()
         return counts
 
-    assert min(asyncio.run(run())) >= 3
+    assert min(load.run(run())) >= 3

@@ -108,7 +108,7 @@ async def two_sessions(url: str) -> None:
 
 
 def test_two_sessions_share_nothing(server):
-    asyncio.run(two_sessions(server.url))
+    load.run(two_sessions(server.url))
 
 
 def metrics(url: str) -> str:
@@ -148,5 +148,5 @@ async def hall_comes_and_goes(url: str, pid: int) -> tuple[int, int]:
 def test_memory_returns_after_sessions_close(server):
     """Closed sessions leave no session, session state or upload in the server, and its RSS
     comes back to within 10 % of where it was before they came."""
-    start, end = asyncio.run(hall_comes_and_goes(server.url, server.proc.pid))
+    start, end = load.run(hall_comes_and_goes(server.url, server.proc.pid))
     assert end <= 1.10 * start, f"RSS {start / 2**20:.0f} MB → {end / 2**20:.0f} MB after close"
