@@ -97,8 +97,11 @@ def test_run_then_pause(page, base_url, shot):
     page.wait_for_timeout(1500)
     wait_idle(page)
     assert step_count(page) == paused_at, "the step count went on rising after Pause"
+    # Updates already on their way when Pause was clicked may still land: the one in flight,
+    # and one the ticker asked for while the click waited for the button to sit still (the
+    # page now paints several frames per update, so that wait can span an update).
     late = page.evaluate("(n) => window.__steps.slice(n)", changes_at_click)
-    assert len(late) <= 1, f"more than one update landed after Pause: {late}"
+    assert len(late) <= 2, f"more than two updates landed after Pause: {late}"
     shot()
     assert_clean(page)
 
