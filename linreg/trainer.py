@@ -44,6 +44,7 @@ import torch
 from linreg import losses
 from linreg.data import Dataset
 from linreg.history import History
+from linreg.optimizers import HYPER_FIELDS
 from linreg.settings import DEFAULTS
 from linreg.settings.fields import SCHEDULE_FIELDS
 from linreg.spec import (  # re-exported: the engine's public names live here too
@@ -156,15 +157,12 @@ class Stepper:
             self.reset(spec)
             return ", ".join(changed)
         self.spec = spec
-        schedule = set(SCHEDULE_FIELDS)
-        if set(changed) <= schedule:
+        schedule, changes = set(SCHEDULE_FIELDS), set(changed)
+        if changes <= schedule:
             pass  # same optimizer and state; only the schedule starts again (below)
-        elif changed == ["learning_rate"] or (
-            spec.optimizer == old.optimizer
-            and set(changed) <= {"learning_rate", "momentum", "beta1", "beta2", "alpha"} | schedule
-        ):
+        elif spec.optimizer == old.optimizer and changes <= set(HYPER_FIELDS) | schedule:
             self.optimizer.param_groups[0].update(hyper(spec))  # keeps momentum buffers
-        elif set(changed) <= {"loss", "huber_delta", "gradient"} | schedule:
+        elif changes <= {"loss", "huber_delta", "gradient"} | schedule:
             self._use_gradient(spec.gradient)  # same optimizer and state; a new gradient formula
         else:
             self._build(theta)
